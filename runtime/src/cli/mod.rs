@@ -1,0 +1,70 @@
+//! Commands, one file each.
+
+mod plugin;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code of a command that failed.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code of `plugin test` when a case does not match.
+pub const EXIT_MISMATCH: u8 = 2;
+
+/// Prepare data at cluster scale with sandboxed WebAssembly plugins.
+#[derive(Parser, Debug)]
+#[command(name = "wasmprep", version, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 success, 1 error, 2 a plugin test case did not match.\n\
+Logging: RUST_LOG=debug (or -v) for more detail.")]
+pub struct Cli {
+    /// More logging (-v debug, -vv trace). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Directory for compiled plugins (default: $WASMPREP_CACHE_DIR,
+    /// $XDG_CACHE_HOME/wasmprep or ~/.cache/wasmprep).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<std::path::PathBuf>,
+
+    /// Compile plugins every time instead of using the cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Inspect, run and test plugins.
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
+}
+
+pub fn init_logging(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let default = match cli.verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let cache = if cli.no_cache {
+        wasmprep::sandbox::ModuleCache::disabled()
+    } else if let Some(dir) = &cli.cache_dir {
+        wasmprep::sandbox::ModuleCache::at(dir)
+    } else {
+        wasmprep::sandbox::ModuleCache::from_env()
+    };
+    match cli.command {
+        Command::Plugin(cmd) => plugin::run(cmd, cache),
+    }
+}

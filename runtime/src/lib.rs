@@ -1,0 +1,2 @@
+pub mod sandbox;
+pub mod schema;

@@ -1,0 +1,84 @@
+//! Compiled components on disk, keyed by the plugin's digest and the
+//! engine's compatibility hash: a Python component takes seconds to
+//! compile, a cached one milliseconds to load.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use wasmtime::component::Component;
+use wasmtime::Engine;
+
+/// Where compiled components are kept; `None` compiles every time.
+#[derive(Clone, Debug)]
+pub struct ModuleCache {
+    dir: Option<PathBuf>,
+}
+
+impl ModuleCache {
+    /// The cache in `dir`.
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        ModuleCache { dir: Some(dir.into()) }
+    }
+
+    /// No cache.
+    pub fn disabled() -> Self {
+        ModuleCache { dir: None }
+    }
+
+    /// `$WASMPREP_CACHE_DIR`, else `$XDG_CACHE_HOME/wasmprep`, else
+    /// `~/.cache/wasmprep`; disabled when none can be found.
+    pub fn from_env() -> Self {
+        let dir = std::env::var_os("WASMPREP_CACHE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("wasmprep")))
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/wasmprep")));
+        ModuleCache { dir }
+    }
+
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    fn entry(&self, engine: &Engine, digest: &str) -> Option<PathBuf> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        engine.precompile_compatibility_hash().hash(&mut hasher);
+        let engine_key = format!("{:016x}", hasher.finish());
+        Some(self.dir.as_ref()?.join(engine_key).join(format!("{digest}.cwasm")))
+    }
+
+    /// The component for `bytes` (whose sha256 is `digest`), from the cache
+    /// or compiled (and then cached). Cache trouble never fails a load: it
+    /// is logged and the component compiled.
+    pub fn load(&self, engine: &Engine, bytes: &[u8], digest: &str) -> wasmtime::Result<Component> {
+        let Some(path) = self.entry(engine, digest) else {
+            return Component::new(engine, bytes);
+        };
+        if path.is_file() {
+            // SAFETY: files in the cache are only written by `store` below,
+            // from `Engine::precompile_component` of the same engine
+            // configuration (the directory name is its compatibility hash),
+            // and renamed into place whole.
+            match unsafe { Component::deserialize_file(engine, &path) } {
+                Ok(component) => {
+                    tracing::debug!(path = %path.display(), "Loaded compiled plugin from cache.");
+                    return Ok(component);
+                }
+                Err(e) => tracing::warn!(path = %path.display(), "Ignoring unusable cache entry: {e:#}"),
+            }
+        }
+        let compiled = engine.precompile_component(bytes)?;
+        if let Err(e) = store(&path, &compiled) {
+            tracing::warn!(path = %path.display(), "Cannot write the plugin cache: {e}");
+        }
+        // SAFETY: `compiled` was just produced by this engine.
+        unsafe { Component::deserialize(engine, &compiled) }
+    }
+}
+
+fn store(path: &Path, compiled: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().expect("cache entries live in a directory");
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, compiled)?;
+    tmp.persist(path).map(drop).map_err(|e| e.error)
+}

@@ -1,0 +1,194 @@
+//! The plugin contract on the host side, in Arrow terms, and its check
+//! against a batch schema before any data flows.
+
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+
+use super::bindings::wasmprep::plugin::types as wit;
+use super::error::{Error, Result};
+
+/// A column a plugin reads or writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnSpec {
+    pub name: String,
+    pub data_type: DataType,
+    pub nullable: bool,
+}
+
+/// What a plugin declared it does with its configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PluginContract {
+    pub name: String,
+    pub version: String,
+    pub inputs: Vec<ColumnSpec>,
+    pub outputs: Vec<ColumnSpec>,
+    pub filters: bool,
+}
+
+fn unit(u: wit::TimeUnit) -> TimeUnit {
+    match u {
+        wit::TimeUnit::Second => TimeUnit::Second,
+        wit::TimeUnit::Millisecond => TimeUnit::Millisecond,
+        wit::TimeUnit::Microsecond => TimeUnit::Microsecond,
+        wit::TimeUnit::Nanosecond => TimeUnit::Nanosecond,
+    }
+}
+
+pub(crate) fn arrow_type(t: &wit::DataType) -> DataType {
+    use wit::DataType as W;
+    match t {
+        W::Boolean => DataType::Boolean,
+        W::Int8 => DataType::Int8,
+        W::Int16 => DataType::Int16,
+        W::Int32 => DataType::Int32,
+        W::Int64 => DataType::Int64,
+        W::Uint8 => DataType::UInt8,
+        W::Uint16 => DataType::UInt16,
+        W::Uint32 => DataType::UInt32,
+        W::Uint64 => DataType::UInt64,
+        W::Float32 => DataType::Float32,
+        W::Float64 => DataType::Float64,
+        W::Utf8 => DataType::Utf8,
+        W::LargeUtf8 => DataType::LargeUtf8,
+        W::Binary => DataType::Binary,
+        W::LargeBinary => DataType::LargeBinary,
+        W::Date32 => DataType::Date32,
+        W::Timestamp(ts) => DataType::Timestamp(unit(ts.unit), ts.timezone.as_deref().map(Arc::from)),
+        W::Duration(u) => DataType::Duration(unit(*u)),
+    }
+}
+
+/// Whether the boundary carries this Arrow type.
+pub fn is_supported(t: &DataType) -> bool {
+    use DataType::*;
+    matches!(
+        t,
+        Boolean
+            | Int8
+            | Int16
+            | Int32
+            | Int64
+            | UInt8
+            | UInt16
+            | UInt32
+            | UInt64
+            | Float32
+            | Float64
+            | Utf8
+            | LargeUtf8
+            | Binary
+            | LargeBinary
+            | Date32
+            | Timestamp(..)
+            | Duration(_)
+    )
+}
+
+fn specs(list: &[wit::ColumnSpec]) -> Vec<ColumnSpec> {
+    list.iter()
+        .map(|s| ColumnSpec {
+            name: s.name.clone(),
+            data_type: arrow_type(&s.data_type),
+            nullable: s.nullable,
+        })
+        .collect()
+}
+
+impl PluginContract {
+    pub(crate) fn from_wit(c: &wit::Contract) -> Result<Self> {
+        let contract = PluginContract {
+            name: c.name.clone(),
+            version: c.version.clone(),
+            inputs: specs(&c.inputs),
+            outputs: specs(&c.outputs),
+            filters: c.filters,
+        };
+        contract.validate()?;
+        Ok(contract)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let fail = |message: String| {
+            Err(Error::Contract {
+                plugin: self.name.clone(),
+                message,
+            })
+        };
+        if self.name.trim().is_empty() {
+            return fail("the plugin name is empty".into());
+        }
+        for (what, list) in [("input", &self.inputs), ("output", &self.outputs)] {
+            let mut seen = std::collections::HashSet::new();
+            for c in list {
+                if c.name.is_empty() {
+                    return fail(format!("an {what} column has an empty name"));
+                }
+                if !seen.insert(&c.name) {
+                    return fail(format!("{what} `{}` is declared twice", c.name));
+                }
+            }
+        }
+        if self.outputs.is_empty() && !self.filters {
+            return fail("it neither writes a column nor filters rows".into());
+        }
+        Ok(())
+    }
+
+    /// Checks the contract against the schema of the batches it will see
+    /// and plans where its inputs come from and its outputs go.
+    pub fn bind(&self, schema: &SchemaRef) -> Result<StepPlan> {
+        let mut inputs = Vec::with_capacity(self.inputs.len());
+        for spec in &self.inputs {
+            let Ok(index) = schema.index_of(&spec.name) else {
+                let available: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+                return Err(Error::MissingColumn {
+                    plugin: self.name.clone(),
+                    column: spec.name.clone(),
+                    available: available.join(", "),
+                });
+            };
+            let actual = schema.field(index).data_type();
+            if actual != &spec.data_type {
+                return Err(Error::ColumnType {
+                    plugin: self.name.clone(),
+                    column: spec.name.clone(),
+                    expected: crate::schema::type_name(&spec.data_type),
+                    actual: crate::schema::type_name(actual),
+                });
+            }
+            inputs.push(index);
+        }
+        let mut fields: Vec<Arc<Field>> = schema.fields().iter().cloned().collect();
+        let mut placement = Vec::with_capacity(self.outputs.len());
+        for spec in &self.outputs {
+            let field = Arc::new(Field::new(&spec.name, spec.data_type.clone(), spec.nullable));
+            match schema.index_of(&spec.name) {
+                Ok(i) => {
+                    fields[i] = field;
+                    placement.push(i);
+                }
+                Err(_) => {
+                    placement.push(fields.len());
+                    fields.push(field);
+                }
+            }
+        }
+        Ok(StepPlan {
+            inputs,
+            placement,
+            output_schema: Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
+        })
+    }
+}
+
+/// A contract bound to a schema.
+#[derive(Clone, Debug)]
+pub struct StepPlan {
+    /// Index in the input schema of each declared input.
+    pub inputs: Vec<usize>,
+    /// Index in the output schema of each declared output.
+    pub placement: Vec<usize>,
+    /// Schema of the batches the step produces.
+    pub output_schema: SchemaRef,
+}

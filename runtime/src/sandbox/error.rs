@@ -1,0 +1,160 @@
+//! Errors of the sandbox: each names the plugin and, for a batch, where the
+//! batch sits in the input.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where a batch sits: what it was read from, its index and its rows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BatchLocation {
+    /// What the batch came from (a file, a partition), for the user.
+    pub source: String,
+    /// Index of the batch within the source.
+    pub batch: usize,
+    /// Index of the batch's first row within the source.
+    pub first_row: u64,
+    /// Number of rows.
+    pub rows: usize,
+}
+
+impl fmt::Display for BatchLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "batch {} (rows {}..{})",
+            self.batch,
+            self.first_row,
+            self.first_row + self.rows as u64
+        )?;
+        if !self.source.is_empty() {
+            write!(f, " of {}", self.source)?;
+        }
+        Ok(())
+    }
+}
+
+/// What went wrong with one batch.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BatchProblem {
+    /// The call ran past the batch time limit.
+    Timeout { limit: Duration },
+    /// The plugin tried to grow its memory past the cap.
+    MemoryCap { limit_bytes: u64, requested_bytes: u64 },
+    /// The plugin trapped (a panic, an out-of-bounds access, ...).
+    Trap { message: String, stderr: String },
+    /// The plugin reported a bad input value.
+    InvalidInput {
+        message: String,
+        row: Option<u64>,
+        column: Option<String>,
+    },
+    /// The plugin reported a failure.
+    Failure(String),
+    /// The plugin returned columns that break its contract.
+    BadOutput(String),
+    /// An input declared without nulls has one.
+    NullInput { column: String, row: u64 },
+}
+
+impl fmt::Display for BatchProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchProblem::Timeout { limit } => write!(
+                f,
+                "timed out after {:.1} s (raise limits.timeout_secs if the plugin is just slow)",
+                limit.as_secs_f64()
+            ),
+            BatchProblem::MemoryCap {
+                limit_bytes,
+                requested_bytes,
+            } => write!(
+                f,
+                "exceeded its memory cap of {} MiB (it asked for {} MiB; raise limits.memory_mib if that is expected)",
+                limit_bytes >> 20,
+                requested_bytes.div_ceil(1 << 20)
+            ),
+            BatchProblem::Trap { message, stderr } => {
+                write!(f, "trapped: {message}")?;
+                let stderr = stderr.trim();
+                if !stderr.is_empty() {
+                    write!(f, "\nplugin stderr:\n{stderr}")?;
+                }
+                Ok(())
+            }
+            BatchProblem::InvalidInput {
+                message,
+                row,
+                column,
+            } => {
+                write!(f, "invalid input")?;
+                if let Some(c) = column {
+                    write!(f, " in column `{c}`")?;
+                }
+                if let Some(r) = row {
+                    write!(f, " at row {r}")?;
+                }
+                write!(f, ": {message}")
+            }
+            BatchProblem::Failure(m) => write!(f, "failed: {m}"),
+            BatchProblem::BadOutput(m) => write!(f, "returned an output that breaks its contract: {m}"),
+            BatchProblem::NullInput { column, row } => write!(
+                f,
+                "column `{column}` has a null at row {row}, but the plugin declares it without nulls"
+            ),
+        }
+    }
+}
+
+/// An error of the sandbox.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("cannot read plugin {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("plugin {} is not a usable WebAssembly component: {message}", path.display())]
+    Compile { path: PathBuf, message: String },
+    #[error(
+        "plugin {plugin} imports `{import}`, which needs the `{grant}` grant; \
+         grant it in the step's `grants` if the plugin really needs it"
+    )]
+    ForbiddenImport {
+        plugin: String,
+        import: String,
+        grant: &'static str,
+    },
+    #[error("plugin {plugin} imports `{import}`, which wasmprep does not provide")]
+    UnknownImport { plugin: String, import: String },
+    #[error("plugin {plugin} failed to start: {message}")]
+    Instantiate { plugin: String, message: String },
+    #[error("plugin {plugin} rejected its configuration: {message}")]
+    Config { plugin: String, message: String },
+    #[error("plugin {plugin} declares an invalid contract: {message}")]
+    Contract { plugin: String, message: String },
+    #[error("plugin {plugin} reads column `{column}`, which the input does not have (it has: {available})")]
+    MissingColumn {
+        plugin: String,
+        column: String,
+        available: String,
+    },
+    #[error("plugin {plugin} reads column `{column}` as {expected}, but the input's is {actual}")]
+    ColumnType {
+        plugin: String,
+        column: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("plugin {plugin}, {at}: {problem}")]
+    Batch {
+        plugin: String,
+        at: BatchLocation,
+        problem: BatchProblem,
+    },
+}
+
+/// `Result` with the sandbox [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

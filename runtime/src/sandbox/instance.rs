@@ -1,0 +1,502 @@
+//! Loading plugins and running their instances.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arrow::array::{Array, ArrayData, BooleanArray};
+use arrow::buffer::{BooleanBuffer, Buffer};
+use arrow::compute::filter_record_batch;
+use arrow::record_batch::RecordBatch;
+use sha2::{Digest, Sha256};
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{Config, Engine, Store, Trap};
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
+
+use super::bindings::wasmprep::plugin::types as wit;
+use super::bindings::{Plugin as Bindings, PluginPre};
+use super::cache::ModuleCache;
+use super::contract::{PluginContract, StepPlan};
+use super::convert::{adopt, lend};
+use super::error::{BatchLocation, BatchProblem, Error, Result};
+use super::host::{CapturedOutput, HostState, MemoryLimiter, PluginLog};
+use super::policy::{grant_for_import, Grants, Limits};
+
+/// How often the epoch advances: the granularity of batch timeouts.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// How a plugin is run: its configuration, limits and grants.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PluginSettings {
+    /// Configuration entries, passed to `configure`.
+    pub config: Vec<(String, String)>,
+    pub limits: Limits,
+    pub grants: Grants,
+}
+
+/// One wasmtime engine and linker shared by every plugin of a process, and
+/// the cache of compiled components.
+pub struct Sandbox {
+    engine: Engine,
+    linker: Linker<HostState>,
+    cache: ModuleCache,
+}
+
+impl Sandbox {
+    pub fn new(cache: ModuleCache) -> Result<Self> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.epoch_interruption(true);
+        let engine = Engine::new(&config).map_err(|e| Error::Instantiate {
+            plugin: "(engine)".into(),
+            message: format!("{e:#}"),
+        })?;
+        let mut linker = Linker::new(&engine);
+        let link = |r: wasmtime::Result<()>| {
+            r.map_err(|e| Error::Instantiate {
+                plugin: "(linker)".into(),
+                message: format!("{e:#}"),
+            })
+        };
+        link(wasmtime_wasi::p2::add_to_linker_sync(&mut linker))?;
+        link(Bindings::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+            &mut linker,
+            |s| s,
+        ))?;
+        let weak = engine.weak();
+        std::thread::Builder::new()
+            .name("wasmprep-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = weak.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(EPOCH_TICK);
+                }
+            })
+            .expect("spawning the epoch thread");
+        Ok(Sandbox {
+            engine,
+            linker,
+            cache,
+        })
+    }
+
+    /// Loads the component at `path`: compiles it (or loads it from the
+    /// cache), checks its imports against the grants, instantiates it once
+    /// and asks for its contract.
+    pub fn load(&self, path: &Path, settings: PluginSettings) -> Result<Arc<Plugin>> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        self.load_bytes(path, &bytes, settings)
+    }
+
+    /// Like [`Sandbox::load`], from bytes already read; `path` names them.
+    pub fn load_bytes(&self, path: &Path, bytes: &[u8], settings: PluginSettings) -> Result<Arc<Plugin>> {
+        let digest = hex(&Sha256::digest(bytes));
+        let label = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let component = self
+            .cache
+            .load(&self.engine, bytes, &digest)
+            .map_err(|e| Error::Compile {
+                path: path.to_path_buf(),
+                message: format!("{e:#}"),
+            })?;
+        let imports: Vec<String> = component
+            .component_type()
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        for import in &imports {
+            match grant_for_import(import) {
+                Ok(None) => {}
+                Ok(Some(grant)) if settings.grants.allows(grant) => {}
+                Ok(Some(grant)) => {
+                    return Err(Error::ForbiddenImport {
+                        plugin: label,
+                        import: import.clone(),
+                        grant,
+                    })
+                }
+                Err(()) => {
+                    return Err(Error::UnknownImport {
+                        plugin: label,
+                        import: import.clone(),
+                    })
+                }
+            }
+        }
+        let pre = self
+            .linker
+            .instantiate_pre(&component)
+            .and_then(PluginPre::new)
+            .map_err(|e| Error::Instantiate {
+                plugin: label.clone(),
+                message: format!("{e:#}"),
+            })?;
+        let mut template = Template {
+            path: path.to_path_buf(),
+            label,
+            digest,
+            imports,
+            pre,
+            settings,
+        };
+        let first = template.start(None)?;
+        template.label = first.contract.name.clone();
+        Ok(Arc::new(Plugin {
+            contract: first.contract.clone(),
+            template,
+            spare: Mutex::new(Some(first)),
+        }))
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What every instance of a plugin is made from.
+struct Template {
+    path: PathBuf,
+    label: String,
+    digest: String,
+    imports: Vec<String>,
+    pre: PluginPre<HostState>,
+    settings: PluginSettings,
+}
+
+/// A configured instance, before it is handed to a worker.
+struct Started {
+    store: Store<HostState>,
+    bindings: Bindings,
+    contract: PluginContract,
+}
+
+impl Template {
+    fn store(&self) -> Result<Store<HostState>> {
+        let limits = &self.settings.limits;
+        let log = PluginLog::new(&self.label, limits);
+        let wasi = self.wasi(&log.stdout, &log.stderr)?;
+        let state = HostState {
+            wasi,
+            table: ResourceTable::new(),
+            memory: MemoryLimiter {
+                limit: usize::try_from(limits.memory_bytes()).unwrap_or(usize::MAX),
+                refused: None,
+            },
+            log,
+        };
+        let mut store = Store::new(self.pre.engine(), state);
+        store.limiter(|s| &mut s.memory);
+        store.epoch_deadline_trap();
+        Ok(store)
+    }
+
+    fn wasi(&self, stdout: &CapturedOutput, stderr: &CapturedOutput) -> Result<wasmtime_wasi::WasiCtx> {
+        let grants: &Grants = &self.settings.grants;
+        let mut b = WasiCtxBuilder::new();
+        b.stdout(stdout.clone()).stderr(stderr.clone());
+        for name in &grants.env {
+            if let Ok(value) = std::env::var(name) {
+                b.env(name, value);
+            }
+        }
+        for dir in &grants.dirs {
+            let perms = if dir.writable {
+                FsPerms::ReadWrite
+            } else {
+                FsPerms::ReadOnly
+            };
+            b.preopened_dir(&dir.host, &dir.guest, perms)
+                .map_err(|e| Error::Instantiate {
+                    plugin: self.label.clone(),
+                    message: format!("cannot grant directory {}: {e:#}", dir.host.display()),
+                })?;
+        }
+        if grants.network {
+            b.inherit_network().allow_ip_name_lookup(true);
+        }
+        Ok(b.build())
+    }
+
+    /// Instantiates and configures one instance. `expected` is the contract
+    /// of earlier instances, which a new one must repeat.
+    fn start(&self, expected: Option<&PluginContract>) -> Result<Started> {
+        let mut store = self.store()?;
+        let mut guard = CallGuard::new(&mut store, &self.settings.limits);
+        let bindings = self.pre.instantiate(guard.store()).map_err(|e| {
+            let problem = guard.problem(e);
+            Error::Instantiate {
+                plugin: self.label.clone(),
+                message: problem.to_string(),
+            }
+        })?;
+        let config: Vec<(&str, &str)> = self
+            .settings
+            .config
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let answer = bindings
+            .wasmprep_plugin_transform()
+            .call_configure(guard.store(), &config)
+            .map_err(|e| {
+                let problem = guard.problem(e);
+                Error::Instantiate {
+                    plugin: self.label.clone(),
+                    message: format!("configure {problem}"),
+                }
+            })?;
+        guard.finish();
+        let contract = match answer {
+            Ok(c) => PluginContract::from_wit(&c)?,
+            Err(e) => {
+                return Err(Error::Config {
+                    plugin: self.label.clone(),
+                    message: plugin_error_text(&e),
+                })
+            }
+        };
+        if let Some(expected) = expected {
+            if expected != &contract {
+                return Err(Error::Contract {
+                    plugin: self.label.clone(),
+                    message: "a new instance declared a different contract than the first".into(),
+                });
+            }
+        }
+        Ok(Started {
+            store,
+            bindings,
+            contract,
+        })
+    }
+}
+
+fn plugin_error_text(e: &wit::Error) -> String {
+    match e {
+        wit::Error::InvalidConfig(m) => m.clone(),
+        wit::Error::InvalidInput(ie) => ie.message.clone(),
+        wit::Error::Failure(m) => m.clone(),
+    }
+}
+
+/// Arms the deadline and the memory watch for one call into the guest,
+/// and turns a trap into a [`BatchProblem`].
+struct CallGuard<'a> {
+    store: &'a mut Store<HostState>,
+    timeout: Duration,
+}
+
+impl<'a> CallGuard<'a> {
+    fn new(store: &'a mut Store<HostState>, limits: &Limits) -> Self {
+        let timeout = limits.timeout();
+        let ticks = timeout.as_nanos().div_ceil(EPOCH_TICK.as_nanos()).max(1) as u64 + 1;
+        store.set_epoch_deadline(ticks);
+        store.data_mut().memory.refused = None;
+        CallGuard { store, timeout }
+    }
+
+    fn store(&mut self) -> &mut Store<HostState> {
+        self.store
+    }
+
+    /// Ends a call that returned: logs what the plugin printed.
+    fn finish(self) {
+        self.store.data_mut().log.end_call();
+    }
+
+    /// Ends a call that trapped.
+    fn problem(&mut self, e: wasmtime::Error) -> BatchProblem {
+        let stderr = self.store.data_mut().log.end_call();
+        if let Some(requested) = self.store.data().memory.refused {
+            return BatchProblem::MemoryCap {
+                limit_bytes: self.store.data().memory.limit as u64,
+                requested_bytes: requested as u64,
+            };
+        }
+        if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+            return BatchProblem::Timeout {
+                limit: self.timeout,
+            };
+        }
+        let message = match e.downcast_ref::<Trap>() {
+            Some(trap) => trap.to_string(),
+            None => format!("{e:#}"),
+        };
+        BatchProblem::Trap { message, stderr }
+    }
+}
+
+/// A loaded plugin: compiled, linked, its contract known. Shared by every
+/// worker thread; each makes its own [`PluginInstance`].
+pub struct Plugin {
+    template: Template,
+    contract: PluginContract,
+    /// The instance made at load time, handed to the first worker.
+    spare: Mutex<Option<Started>>,
+}
+
+impl Plugin {
+    pub fn contract(&self) -> &PluginContract {
+        &self.contract
+    }
+
+    /// sha256 of the component's bytes, in hex.
+    pub fn digest(&self) -> &str {
+        &self.template.digest
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.template.path
+    }
+
+    /// The component's imports (interface names).
+    pub fn imports(&self) -> &[String] {
+        &self.template.imports
+    }
+
+    pub fn settings(&self) -> &PluginSettings {
+        &self.template.settings
+    }
+
+    /// An instance for one worker thread.
+    pub fn instantiate(self: &Arc<Self>) -> Result<PluginInstance> {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let started = match spare {
+            Some(s) => s,
+            None => self.template.start(Some(&self.contract))?,
+        };
+        Ok(PluginInstance {
+            plugin: Arc::clone(self),
+            store: started.store,
+            bindings: started.bindings,
+            poisoned: false,
+        })
+    }
+}
+
+/// One instance of a plugin, reused batch after batch by one worker. After
+/// a trap it is rebuilt before its next batch.
+pub struct PluginInstance {
+    plugin: Arc<Plugin>,
+    store: Store<HostState>,
+    bindings: Bindings,
+    poisoned: bool,
+}
+
+impl PluginInstance {
+    pub fn plugin(&self) -> &Arc<Plugin> {
+        &self.plugin
+    }
+
+    /// Runs the plugin on `batch`, whose schema `plan` was bound to, and
+    /// assembles the output batch: the input's columns, the plugin's outputs
+    /// added or in place of the columns they replace, rows filtered by its
+    /// selection.
+    pub fn process(&mut self, plan: &StepPlan, batch: &RecordBatch, at: &BatchLocation) -> Result<RecordBatch> {
+        if self.poisoned {
+            let started = self.plugin.template.start(Some(&self.plugin.contract))?;
+            self.store = started.store;
+            self.bindings = started.bindings;
+            self.poisoned = false;
+        }
+        let contract = &self.plugin.contract;
+        let fail = |problem: BatchProblem| Error::Batch {
+            plugin: contract.name.clone(),
+            at: at.clone(),
+            problem,
+        };
+        let rows = batch.num_rows();
+        let datas: Vec<ArrayData> = plan.inputs.iter().map(|&i| batch.column(i).to_data()).collect();
+        for (spec, data) in contract.inputs.iter().zip(&datas) {
+            if !spec.nullable && data.null_count() > 0 {
+                let row = (0..data.len()).find(|&r| data.is_null(r)).unwrap_or(0);
+                return Err(fail(BatchProblem::NullInput {
+                    column: spec.name.clone(),
+                    row: at.first_row + row as u64,
+                }));
+            }
+        }
+        let lent: Vec<_> = datas.iter().map(lend).collect();
+        let params: Vec<_> = lent.iter().map(|l| l.param()).collect();
+
+        let mut guard = CallGuard::new(&mut self.store, &self.plugin.template.settings.limits);
+        let answer = match self
+            .bindings
+            .wasmprep_plugin_transform()
+            .call_process(guard.store(), &params)
+        {
+            Ok(answer) => {
+                guard.finish();
+                answer
+            }
+            Err(e) => {
+                let problem = guard.problem(e);
+                self.poisoned = true;
+                return Err(fail(problem));
+            }
+        };
+        let output = answer.map_err(|e| {
+            fail(match e {
+                wit::Error::InvalidInput(ie) => BatchProblem::InvalidInput {
+                    message: ie.message,
+                    row: ie.row.map(|r| at.first_row + u64::from(r)),
+                    column: ie.column,
+                },
+                other => BatchProblem::Failure(plugin_error_text(&other)),
+            })
+        })?;
+        let bad = |m: String| fail(BatchProblem::BadOutput(m));
+        if output.columns.len() != contract.outputs.len() {
+            return Err(bad(format!(
+                "{} columns returned, {} declared",
+                output.columns.len(),
+                contract.outputs.len()
+            )));
+        }
+        let mut columns = batch.columns().to_vec();
+        for ((column, spec), &place) in output.columns.into_iter().zip(&contract.outputs).zip(&plan.placement) {
+            let array = adopt(column, &spec.data_type, rows)
+                .map_err(|m| bad(format!("column `{}` ({}): {m}", spec.name, crate::schema::type_name(&spec.data_type))))?;
+            if !spec.nullable && array.null_count() > 0 {
+                return Err(bad(format!(
+                    "column `{}` has {} nulls but is declared without nulls",
+                    spec.name,
+                    array.null_count()
+                )));
+            }
+            if place < columns.len() {
+                columns[place] = array;
+            } else {
+                columns.push(array);
+            }
+        }
+        let assembled = RecordBatch::try_new(plan.output_schema.clone(), columns)
+            .map_err(|e| bad(e.to_string()))?;
+        match (output.selection, contract.filters) {
+            (None, false) => Ok(assembled),
+            (Some(bits), true) => {
+                if bits.len() < rows.div_ceil(8) {
+                    return Err(bad(format!("a selection of {} bytes for {rows} rows", bits.len())));
+                }
+                let keep = BooleanArray::new(BooleanBuffer::new(Buffer::from_vec(bits), 0, rows), None);
+                if keep.true_count() == rows {
+                    return Ok(assembled);
+                }
+                filter_record_batch(&assembled, &keep).map_err(|e| bad(e.to_string()))
+            }
+            (None, true) => Err(bad("the contract filters rows but no selection was returned".into())),
+            (Some(_), false) => Err(bad("a selection was returned but the contract does not filter".into())),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The sandbox: runs plugin components under wasmtime with memory, time and
+//! capability limits, and moves Arrow batches in and out of them.
+//!
+//! The sandbox knows nothing of files, jobs or ranks: it loads a plugin,
+//! checks its contract against a schema ([`PluginContract::bind`]), and
+//! transforms batches ([`PluginInstance::process`]).
+
+mod bindings;
+mod cache;
+mod contract;
+mod convert;
+mod error;
+mod host;
+mod instance;
+mod policy;
+
+pub use cache::ModuleCache;
+pub use contract::{is_supported, ColumnSpec, PluginContract, StepPlan};
+pub use error::{BatchLocation, BatchProblem, Error, Result};
+pub use instance::{Plugin, PluginInstance, PluginSettings, Sandbox};
+pub use policy::{DirGrant, Grants, Limits};

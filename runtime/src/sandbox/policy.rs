@@ -1,0 +1,132 @@
+//! What a plugin may do: resource limits and capability grants.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Resource limits of one plugin instance. Every field has a default.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Cap on the instance's linear memory, in MiB. Growing past it traps.
+    pub memory_mib: u64,
+    /// Wall-time cap for one `process` call (and for `configure`), seconds.
+    pub timeout_secs: f64,
+    /// Longest log message kept, in bytes; longer ones are truncated.
+    pub log_message_bytes: usize,
+    /// Log bytes a plugin may write per call; past it messages are counted
+    /// and reported as dropped.
+    pub log_bytes_per_call: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory_mib: 512,
+            timeout_secs: 60.0,
+            log_message_bytes: 4096,
+            log_bytes_per_call: 64 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    pub fn memory_bytes(&self) -> u64 {
+        self.memory_mib.saturating_mul(1 << 20)
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_secs.max(0.0))
+    }
+}
+
+/// Capabilities granted to a plugin. A plugin gets none by default: no
+/// files, no network, no environment variables, no clock.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Grants {
+    /// Host directories the plugin may open (`wasi:filesystem`).
+    pub dirs: Vec<DirGrant>,
+    /// Environment variables passed through from the host, by name. Without
+    /// this grant a plugin sees an empty environment (`wasi:cli/environment`
+    /// itself is always linked: Rust's standard library imports it). A name
+    /// the host does not have is skipped.
+    pub env: Vec<String>,
+    /// Wall and monotonic clocks (`wasi:clocks`).
+    pub clock: bool,
+    /// TCP, UDP and name lookup (`wasi:sockets`).
+    pub network: bool,
+}
+
+/// A host directory made visible to a plugin.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirGrant {
+    /// Directory on the host.
+    pub host: PathBuf,
+    /// Path the plugin sees it at.
+    pub guest: String,
+    /// Whether the plugin may write in it.
+    #[serde(default)]
+    pub writable: bool,
+}
+
+/// The grant an import needs, `Ok(None)` when it needs none, or `Err` for
+/// an import wasmprep does not provide at all.
+pub(crate) fn grant_for_import(import: &str) -> Result<Option<&'static str>, ()> {
+    let (package, rest) = import.split_once('/').unwrap_or((import, ""));
+    let interface = rest.split('@').next().unwrap_or("");
+    match package {
+        "wasmprep:plugin" if matches!(interface, "host" | "types") => Ok(None),
+        "wasi:io" | "wasi:random" => Ok(None),
+        // The environment interface is always there (every Rust program
+        // imports it, to read RUST_BACKTRACE when panicking); it is empty
+        // but for the variables granted in `env`.
+        "wasi:cli" => match interface {
+            "environment" | "stdin" | "stdout" | "stderr" | "exit" | "terminal-input" | "terminal-output"
+            | "terminal-stdin" | "terminal-stdout" | "terminal-stderr" => Ok(None),
+            _ => Err(()),
+        },
+        "wasi:filesystem" => Ok(Some("dirs")),
+        "wasi:sockets" => Ok(Some("network")),
+        "wasi:clocks" => Ok(Some("clock")),
+        _ => Err(()),
+    }
+}
+
+impl Grants {
+    pub(crate) fn allows(&self, grant: &str) -> bool {
+        match grant {
+            "dirs" => !self.dirs.is_empty(),
+            "clock" => self.clock,
+            "network" => self.network,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_map_to_grants() {
+        assert_eq!(grant_for_import("wasi:io/streams@0.2.6"), Ok(None));
+        assert_eq!(grant_for_import("wasi:cli/stderr@0.2.0"), Ok(None));
+        assert_eq!(grant_for_import("wasi:cli/environment@0.2.0"), Ok(None));
+        assert_eq!(grant_for_import("wasi:filesystem/preopens@0.2.0"), Ok(Some("dirs")));
+        assert_eq!(grant_for_import("wasi:sockets/tcp@0.2.0"), Ok(Some("network")));
+        assert_eq!(grant_for_import("wasi:clocks/wall-clock@0.2.0"), Ok(Some("clock")));
+        assert_eq!(grant_for_import("wasmprep:plugin/host@0.1.0"), Ok(None));
+        assert_eq!(grant_for_import("wasi:http/outgoing-handler@0.2.0"), Err(()));
+    }
+
+    #[test]
+    fn limits_parse_with_defaults() {
+        let l: Limits = toml::from_str("memory_mib = 64").unwrap();
+        assert_eq!(l.memory_bytes(), 64 << 20);
+        assert_eq!(l.timeout(), Duration::from_secs(60));
+        assert!(toml::from_str::<Limits>("memory = 64").is_err());
+    }
+}
