@@ -1,2 +1,11 @@
+//! wasmprep: prepare data at cluster scale by running sandboxed
+//! WebAssembly plugins over Arrow record batches.
+//!
+//! Data flows one way: a job is planned into partitions, each partition is
+//! read ([`io`]), passed batch by batch through the pipeline's steps (the
+//! plugins run in the [`sandbox`]), and written.
+
+pub mod golden;
+pub mod io;
 pub mod sandbox;
 pub mod schema;

@@ -1,0 +1,502 @@
+//! CSV to Arrow with an explicit schema: no inference, every value parsed
+//! to its declared type, every bad row reported with its file and line.
+
+mod decode;
+pub(crate) mod values;
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::RecordBatch;
+use serde::{Deserialize, Serialize};
+
+use self::decode::{ColumnBuilder, Parser};
+use super::{Error, Result};
+
+/// How a CSV file is laid out.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CsvOptions {
+    /// Whether the first line names the columns (checked against the schema).
+    pub header: bool,
+    /// Field separator, one ASCII character.
+    pub delimiter: char,
+    /// Quote character, one ASCII character; `quoting = false` turns quoting off.
+    pub quote: char,
+    /// Whether quotes are honoured.
+    pub quoting: bool,
+    /// Escape character inside quotes (default: none, a quote is escaped by
+    /// doubling it).
+    pub escape: Option<char>,
+    /// Field texts read as null. The empty field is null by default.
+    pub null_values: Vec<String>,
+    /// Whether quoted values may contain line breaks. Such files cannot be
+    /// split at arbitrary byte offsets, so each is read as one partition.
+    pub newlines_in_values: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            header: true,
+            delimiter: ',',
+            quote: '"',
+            quoting: true,
+            escape: None,
+            null_values: vec![String::new()],
+            newlines_in_values: false,
+        }
+    }
+}
+
+impl CsvOptions {
+    fn ascii(c: char, what: &str) -> Result<u8> {
+        if c.is_ascii() {
+            Ok(c as u8)
+        } else {
+            Err(Error::Options(format!("{what} must be one ASCII character, not {c:?}")))
+        }
+    }
+
+    fn core_reader(&self) -> Result<csv_core::Reader> {
+        let mut b = csv_core::ReaderBuilder::new();
+        b.delimiter(Self::ascii(self.delimiter, "delimiter")?)
+            .quote(Self::ascii(self.quote, "quote")?)
+            .quoting(self.quoting)
+            .escape(self.escape.map(|e| Self::ascii(e, "escape")).transpose()?)
+            .double_quote(self.escape.is_none());
+        Ok(b.build())
+    }
+}
+
+/// One column of a CSV file: its name, type and, for dates and timestamps,
+/// an optional strftime format (ISO 8601 when none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvColumn {
+    pub name: String,
+    pub data_type: DataType,
+    pub format: Option<String>,
+}
+
+/// A problem with one row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub file: PathBuf,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// The column, when one field is at fault.
+    pub column: Option<String>,
+    pub reason: String,
+    /// The raw record, without its line terminator.
+    pub record: Vec<u8>,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)?;
+        if let Some(c) = &self.column {
+            write!(f, ", column `{c}`")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// What to do with a row that does not parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadRows {
+    /// Stop with an error naming the file, line and column.
+    Fail,
+    /// Set the row aside (see [`CsvReader::take_rejected`]) and go on.
+    Reject,
+}
+
+/// Reads the records of one file whose first byte lies in a byte range,
+/// as record batches of the schema's columns.
+pub struct CsvReader {
+    file: File,
+    path: PathBuf,
+    options: CsvOptions,
+    columns: Vec<CsvColumn>,
+    /// For each file column, its builder (None: not read).
+    builders: Vec<Option<ColumnBuilder>>,
+    schema: SchemaRef,
+    bad_rows: BadRows,
+    rejected: Vec<RowError>,
+    batch_size: usize,
+    nulls: Vec<Vec<u8>>,
+
+    /// File offset of `buf[0]`.
+    buf_offset: u64,
+    buf: Vec<u8>,
+    /// Start of unconsumed data in `buf`.
+    pos: usize,
+    /// Records starting at or after this offset belong to the next range.
+    end: u64,
+    eof: bool,
+    /// Whether the next record is the header, to check and skip.
+    header_pending: bool,
+    /// A line number known for an offset, for counting lines lazily.
+    line_mark: (u64, u64),
+    rows_read: u64,
+    /// Scratch space for csv-core.
+    field_buf: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+const READ_BLOCK: usize = 4 << 20;
+
+impl CsvReader {
+    /// A reader of the records starting in `range` of `path` (all of it when
+    /// `None`). `projection` lists the file columns to read (all when None).
+    pub fn open(
+        path: &Path,
+        options: &CsvOptions,
+        columns: &[CsvColumn],
+        projection: Option<&[usize]>,
+        range: Option<(u64, u64)>,
+        batch_size: usize,
+        bad_rows: BadRows,
+    ) -> Result<Self> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        let (start, end) = range.unwrap_or((0, len));
+        let mut builders: Vec<Option<ColumnBuilder>> = Vec::with_capacity(columns.len());
+        let mut fields = Vec::new();
+        for (i, c) in columns.iter().enumerate() {
+            if projection.is_some_and(|p| !p.contains(&i)) {
+                builders.push(None);
+                continue;
+            }
+            let parser = Parser::for_type(&c.data_type, c.format.as_deref()).ok_or_else(|| {
+                Error::Options(format!(
+                    "column `{}`: CSV cannot hold {}",
+                    c.name,
+                    crate::schema::type_name(&c.data_type)
+                ))
+            })?;
+            builders.push(Some(ColumnBuilder::new(c.data_type.clone(), parser, batch_size)));
+            fields.push(Field::new(&c.name, c.data_type.clone(), true));
+        }
+        let mut reader = CsvReader {
+            path: path.to_path_buf(),
+            options: options.clone(),
+            columns: columns.to_vec(),
+            builders,
+            schema: Arc::new(Schema::new(fields)),
+            bad_rows,
+            rejected: Vec::new(),
+            batch_size: batch_size.max(1),
+            nulls: options.null_values.iter().map(|s| s.as_bytes().to_vec()).collect(),
+            buf_offset: start,
+            buf: Vec::new(),
+            pos: 0,
+            end,
+            eof: false,
+            header_pending: options.header && start == 0,
+            line_mark: (0, 1),
+            rows_read: 0,
+            field_buf: vec![0; 64 * 1024],
+            ends: vec![0; columns.len() + 8],
+            file: {
+                file.seek(SeekFrom::Start(start.saturating_sub(1))).map_err(io)?;
+                file
+            },
+        };
+        options.core_reader()?;
+        if start > 0 {
+            reader.skip_to_line_start()?;
+        }
+        Ok(reader)
+    }
+
+    pub fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+
+    /// Rows set aside since the last call (with [`BadRows::Reject`]).
+    pub fn take_rejected(&mut self) -> Vec<RowError> {
+        std::mem::take(&mut self.rejected)
+    }
+
+    /// Records read so far (parsed or rejected; not the header).
+    pub fn rows_read(&self) -> u64 {
+        self.rows_read
+    }
+
+    fn io(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Reads more of the file into the buffer. Returns false at EOF.
+    fn fill(&mut self) -> Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.buf_offset += self.pos as u64;
+            self.pos = 0;
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + READ_BLOCK, 0);
+        let mut filled = old;
+        while filled < self.buf.len() {
+            match self.file.read(&mut self.buf[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.io(e)),
+            }
+        }
+        self.buf.truncate(filled);
+        Ok(filled > old)
+    }
+
+    /// Positions at the first record starting at or after the range start:
+    /// the reader was seeked one byte before it, so a record starting right
+    /// at the range start (preceded by a newline) is kept.
+    fn skip_to_line_start(&mut self) -> Result<()> {
+        self.buf_offset -= 1;
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.pos..]) {
+                self.pos += i + 1;
+                return Ok(());
+            }
+            self.pos = self.buf.len();
+            if !self.fill()? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// 1-based line number of the record starting at file offset `offset`,
+    /// counting newlines lazily from the last known mark.
+    fn line_of(&mut self, offset: u64) -> Result<u64> {
+        let (mark_offset, mark_line) = self.line_mark;
+        let (from, base) = if offset >= mark_offset { (mark_offset, mark_line) } else { (0, 1) };
+        let mut file = File::open(&self.path).map_err(|e| self.io(e))?;
+        file.seek(SeekFrom::Start(from)).map_err(|e| self.io(e))?;
+        let mut remaining = offset - from;
+        let mut lines = base;
+        let mut chunk = vec![0u8; 1 << 20];
+        while remaining > 0 {
+            let want = remaining.min(chunk.len() as u64) as usize;
+            let n = file.read(&mut chunk[..want]).map_err(|e| self.io(e))?;
+            if n == 0 {
+                break;
+            }
+            lines += memchr::memchr_iter(b'\n', &chunk[..n]).count() as u64;
+            remaining -= n as u64;
+        }
+        self.line_mark = (offset, lines);
+        Ok(lines)
+    }
+
+    fn pending_rows(&self) -> usize {
+        self.builders.iter().flatten().next().map_or(0, ColumnBuilder::len)
+    }
+
+    /// The next batch, or None when the range is exhausted.
+    pub fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
+        let mut core = self.options.core_reader()?;
+        loop {
+            if self.pending_rows() >= self.batch_size {
+                return self.flush().map(Some);
+            }
+            let record_offset = self.buf_offset + self.pos as u64;
+            if record_offset >= self.end && !self.header_pending {
+                break;
+            }
+            // Find one complete record in the buffer.
+            let (nin, nfields) = match self.split_record(&mut core)? {
+                Some(r) => r,
+                None => break,
+            };
+            let start = self.pos;
+            self.pos += nin;
+            let raw_end = trim_terminator(&self.buf[start..self.pos]);
+            if nfields == 1 && self.ends[0] == 0 && raw_end == 0 {
+                continue; // blank line
+            }
+            if self.header_pending {
+                self.header_pending = false;
+                self.check_header(nfields)?;
+                continue;
+            }
+            self.rows_read += 1;
+            if let Err((column, reason)) = self.append_record(nfields) {
+                let line = self.line_of(record_offset)?;
+                let error = RowError {
+                    file: self.path.clone(),
+                    line,
+                    column,
+                    reason,
+                    record: self.buf[start..start + raw_end].to_vec(),
+                };
+                match self.bad_rows {
+                    BadRows::Fail => return Err(Error::BadRow(Box::new(error))),
+                    BadRows::Reject => self.rejected.push(error),
+                }
+            }
+        }
+        if self.pending_rows() > 0 {
+            return self.flush().map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Splits the record at `pos` into fields (in `field_buf`/`ends`).
+    /// Returns (bytes consumed, number of fields), or None at the end.
+    fn split_record(&mut self, core: &mut csv_core::Reader) -> Result<Option<(usize, usize)>> {
+        loop {
+            core.reset();
+            let input = &self.buf[self.pos..];
+            let (mut nin, mut nout, mut nend) = (0, 0, 0);
+            loop {
+                let (res, i, o, e) = core.read_record(&input[nin..], &mut self.field_buf[nout..], &mut self.ends[nend..]);
+                nin += i;
+                nout += o;
+                nend += e;
+                match res {
+                    csv_core::ReadRecordResult::Record => {
+                        // `ends` are relative to each call's output; csv-core
+                        // makes them cumulative within one record.
+                        return Ok(Some((nin, nend)));
+                    }
+                    csv_core::ReadRecordResult::OutputFull => {
+                        let n = self.field_buf.len();
+                        self.field_buf.resize(n * 2, 0);
+                    }
+                    csv_core::ReadRecordResult::OutputEndsFull => {
+                        let n = self.ends.len();
+                        self.ends.resize(n * 2, 0);
+                    }
+                    csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => {
+                        if self.eof {
+                            if nin == 0 {
+                                return Ok(None);
+                            }
+                            // The last record has no terminator: finish it.
+                            let (res, _, o, e) = core.read_record(&[], &mut self.field_buf[nout..], &mut self.ends[nend..]);
+                            nout += o;
+                            nend += e;
+                            debug_assert!(matches!(res, csv_core::ReadRecordResult::Record), "{res:?}");
+                            let _ = nout;
+                            return Ok(Some((nin, nend)));
+                        }
+                        break;
+                    }
+                }
+            }
+            if !self.fill()? && self.pos >= self.buf.len() {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.field_buf[start..self.ends[i]]
+    }
+
+    fn check_header(&mut self, nfields: usize) -> Result<()> {
+        let names: Vec<String> = (0..nfields)
+            .map(|i| String::from_utf8_lossy(self.field(i)).trim().to_string())
+            .collect();
+        let expected: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        if names.iter().map(String::as_str).eq(expected.iter().copied()) {
+            return Ok(());
+        }
+        let detail = match names.iter().zip(&expected).position(|(a, b)| a != b) {
+            Some(i) => format!("column {} is `{}` in the file but `{}` in the schema", i + 1, names[i], expected[i]),
+            None => format!("the file has {} columns, the schema {}", names.len(), expected.len()),
+        };
+        Err(Error::HeaderMismatch {
+            path: self.path.clone(),
+            detail,
+        })
+    }
+
+    /// Appends the split record to the builders, or rolls it back and says
+    /// which column failed and why.
+    fn append_record(&mut self, nfields: usize) -> Result<(), (Option<String>, String)> {
+        if nfields != self.columns.len() {
+            return Err((
+                None,
+                format!("has {nfields} fields, the schema has {} columns", self.columns.len()),
+            ));
+        }
+        let len = self.pending_rows();
+        for i in 0..nfields {
+            if self.builders[i].is_none() {
+                continue;
+            }
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            let field = &self.field_buf[start..self.ends[i]];
+            let null = self.nulls.iter().any(|n| n.as_slice() == field);
+            let builder = self.builders[i].as_mut().expect("checked above");
+            let result = if null {
+                builder.append_null();
+                Ok(())
+            } else {
+                builder.append(field)
+            };
+            if let Err(reason) = result {
+                for b in self.builders.iter_mut().flatten() {
+                    b.truncate(len);
+                }
+                return Err((Some(self.columns[i].name.clone()), reason));
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<RecordBatch> {
+        let arrays = self.builders.iter_mut().flatten().map(ColumnBuilder::finish).collect();
+        RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| Error::Arrow(e.to_string()))
+    }
+}
+
+impl Iterator for CsvReader {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch().transpose()
+    }
+}
+
+/// Length of a raw record without its trailing `\n` / `\r\n`.
+fn trim_terminator(raw: &[u8]) -> usize {
+    let mut n = raw.len();
+    if n > 0 && raw[n - 1] == b'\n' {
+        n -= 1;
+    }
+    if n > 0 && raw[n - 1] == b'\r' {
+        n -= 1;
+    }
+    n
+}
+
+/// Byte offsets splitting a file of `len` bytes into ranges of about
+/// `target` bytes. Each range owns the records that start in it, so the
+/// cut points need no scan.
+pub fn split_ranges(len: u64, target: u64) -> Vec<(u64, u64)> {
+    let target = target.max(1);
+    let n = len.div_ceil(target).max(1);
+    (0..n)
+        .map(|i| (i * len / n, (i + 1) * len / n))
+        .collect()
+}

@@ -1,0 +1,222 @@
+//! Parsing one CSV field into a typed value, fast on the common formats.
+
+use arrow::datatypes::TimeUnit;
+use chrono::{NaiveDate, NaiveDateTime};
+
+const DAYS_BEFORE_EPOCH: i64 = 719_468;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - DAYS_BEFORE_EPOCH
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+#[inline]
+fn digits(b: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u32;
+    }
+    Some(v)
+}
+
+/// `YYYY-MM-DD` as days since the epoch.
+#[inline]
+pub(crate) fn parse_iso_date(s: &[u8]) -> Option<i64> {
+    if s.len() != 10 || s[4] != b'-' || s[7] != b'-' {
+        return None;
+    }
+    let year = digits(&s[0..4])? as i64;
+    let month = digits(&s[5..7])?;
+    let day = digits(&s[8..10])?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day))
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS[.f{1,9}]`, with `T`
+/// or a space between date and time and an optional trailing `Z`, as a count
+/// of `unit` since the epoch. Sub-unit digits are truncated.
+#[inline]
+pub(crate) fn parse_iso_timestamp(s: &[u8], unit: TimeUnit) -> Option<i64> {
+    let s = s.strip_suffix(b"Z").unwrap_or(s);
+    if s.len() < 10 {
+        return None;
+    }
+    let days = parse_iso_date(&s[..10])?;
+    let mut nanos_of_day: i64 = 0;
+    if s.len() > 10 {
+        let t = &s[11..];
+        if !(s[10] == b' ' || s[10] == b'T') || t.len() < 5 || t[2] != b':' {
+            return None;
+        }
+        let hour = digits(&t[0..2])? as i64;
+        let minute = digits(&t[3..5])? as i64;
+        let mut second = 0i64;
+        let mut frac_nanos = 0i64;
+        if t.len() > 5 {
+            if t[5] != b':' || t.len() < 8 {
+                return None;
+            }
+            second = digits(&t[6..8])? as i64;
+            if t.len() > 8 {
+                let frac = &t[8..];
+                if frac[0] != b'.' || frac.len() < 2 || frac.len() > 10 {
+                    return None;
+                }
+                let f = digits(&frac[1..])? as i64;
+                frac_nanos = f * 10i64.pow(10 - frac.len() as u32);
+            }
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        nanos_of_day = ((hour * 60 + minute) * 60 + second) * 1_000_000_000 + frac_nanos;
+    }
+    let (per_day, nanos_per_unit) = match unit {
+        TimeUnit::Second => (86_400, 1_000_000_000),
+        TimeUnit::Millisecond => (86_400_000, 1_000_000),
+        TimeUnit::Microsecond => (86_400_000_000, 1_000),
+        TimeUnit::Nanosecond => (86_400_000_000_000, 1),
+    };
+    days.checked_mul(per_day)?.checked_add(nanos_of_day / nanos_per_unit)
+}
+
+/// A timestamp in a strftime `format` (chrono's syntax), as `unit`s.
+pub(crate) fn parse_timestamp_format(s: &str, format: &str, unit: TimeUnit) -> Option<i64> {
+    let t = NaiveDateTime::parse_from_str(s, format)
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(s, format).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))?
+        .and_utc();
+    match unit {
+        TimeUnit::Second => Some(t.timestamp()),
+        TimeUnit::Millisecond => Some(t.timestamp_millis()),
+        TimeUnit::Microsecond => Some(t.timestamp_micros()),
+        TimeUnit::Nanosecond => t.timestamp_nanos_opt(),
+    }
+}
+
+/// A date in a strftime `format`, as days since the epoch.
+pub(crate) fn parse_date_format(s: &str, format: &str) -> Option<i64> {
+    let d = NaiveDate::parse_from_str(s, format).ok()?;
+    Some(d.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days())
+}
+
+/// A decimal integer with an optional sign (and surrounding spaces).
+#[inline]
+pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
+    let s = s.trim_ascii();
+    let (neg, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(d as i64)?;
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// A decimal unsigned integer (and surrounding spaces).
+#[inline]
+pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
+    let s = s.trim_ascii();
+    let digits = s.strip_prefix(b"+").unwrap_or(s);
+    if digits.is_empty() || digits.len() > 20 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(d as u64)?;
+    }
+    Some(v)
+}
+
+#[inline]
+pub(crate) fn parse_f64(s: &[u8]) -> Option<f64> {
+    lexical_core::parse::<f64>(s.trim_ascii()).ok()
+}
+
+#[inline]
+pub(crate) fn parse_f32(s: &[u8]) -> Option<f32> {
+    lexical_core::parse::<f32>(s.trim_ascii()).ok()
+}
+
+pub(crate) fn parse_bool(s: &[u8]) -> Option<bool> {
+    let s = s.trim_ascii();
+    if s.eq_ignore_ascii_case(b"true") || s == b"1" || s.eq_ignore_ascii_case(b"t") || s.eq_ignore_ascii_case(b"yes") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case(b"false") || s == b"0" || s.eq_ignore_ascii_case(b"f") || s.eq_ignore_ascii_case(b"no") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_timestamps() {
+        let ms = |s: &str| parse_iso_timestamp(s.as_bytes(), TimeUnit::Millisecond);
+        assert_eq!(ms("2015-01-15 19:05:39"), Some(1_421_348_739_000));
+        assert_eq!(ms("2015-01-15T19:05:39Z"), Some(1_421_348_739_000));
+        assert_eq!(ms("2015-01-15 19:05:39.25"), Some(1_421_348_739_250));
+        assert_eq!(ms("2015-01-15 19:05"), Some(1_421_348_700_000));
+        assert_eq!(ms("2015-01-15"), Some(1_421_280_000_000));
+        assert_eq!(ms("1969-12-31 23:00:00"), Some(-3_600_000));
+        assert_eq!(parse_iso_timestamp(b"2015-01-15 19:05:39.123456789", TimeUnit::Nanosecond), Some(1_421_348_739_123_456_789));
+        for bad in ["2015-02-30 00:00:00", "2015-01-15 24:00:00", "2015-01-15 19:05:39.", "2015/01/15", "abc", "2015-01-15 19:5:39"] {
+            assert_eq!(ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_and_numbers() {
+        assert_eq!(parse_timestamp_format("01/15/2015 07:05:39 PM", "%m/%d/%Y %I:%M:%S %p", TimeUnit::Second), Some(1_421_348_739));
+        assert_eq!(parse_date_format("15.01.2015", "%d.%m.%Y"), Some(16_450));
+        assert_eq!(parse_iso_date(b"2015-01-15"), Some(16_450));
+        assert_eq!(parse_i64(b" -42 "), Some(-42));
+        assert_eq!(parse_i64(b"9223372036854775808"), None);
+        assert_eq!(parse_i64(b"4.0"), None);
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_f64(b"1e3"), Some(1000.0));
+        assert_eq!(parse_f32(b"-73.99"), Some(-73.99));
+        assert_eq!(parse_f64(b"abc"), None);
+        assert_eq!(parse_bool(b"TRUE"), Some(true));
+        assert_eq!(parse_bool(b"2"), None);
+    }
+}
