@@ -119,13 +119,14 @@ pub enum Error {
     #[error("plugin {} is not a usable WebAssembly component: {message}", path.display())]
     Compile { path: PathBuf, message: String },
     #[error(
-        "plugin {plugin} imports `{import}`, which needs the `{grant}` grant; \
-         grant it in the step's `grants` if the plugin really needs it"
+        "plugin {plugin} imports what it was not granted: {}; grant it in the step's `grants` \
+         if the plugin really needs it",
+        imports.iter().map(|(i, g)| format!("`{i}` (needs the `{g}` grant)")).collect::<Vec<_>>().join(", ")
     )]
     ForbiddenImport {
         plugin: String,
-        import: String,
-        grant: &'static str,
+        /// Each import not granted, with the grant it needs.
+        imports: Vec<(String, &'static str)>,
     },
     #[error("plugin {plugin} imports `{import}`, which wasmprep does not provide")]
     UnknownImport { plugin: String, import: String },

@@ -111,17 +111,12 @@ impl Sandbox {
             .imports(&self.engine)
             .map(|(name, _)| name.to_string())
             .collect();
+        let mut forbidden = Vec::new();
         for import in &imports {
             match grant_for_import(import) {
                 Ok(None) => {}
                 Ok(Some(grant)) if settings.grants.allows(grant) => {}
-                Ok(Some(grant)) => {
-                    return Err(Error::ForbiddenImport {
-                        plugin: label,
-                        import: import.clone(),
-                        grant,
-                    })
-                }
+                Ok(Some(grant)) => forbidden.push((import.clone(), grant)),
                 Err(()) => {
                     return Err(Error::UnknownImport {
                         plugin: label,
@@ -129,6 +124,12 @@ impl Sandbox {
                     })
                 }
             }
+        }
+        if !forbidden.is_empty() {
+            return Err(Error::ForbiddenImport {
+                plugin: label,
+                imports: forbidden,
+            });
         }
         let pre = self
             .linker

@@ -85,6 +85,57 @@ impl DataType {
     }
 }
 
+impl DataType {
+    /// Parses a type name as the host writes it: `bool`, `int8` ..
+    /// `uint64`, `float32`, `float64`, `utf8`, `large_utf8`, `binary`,
+    /// `large_binary`, `date32`, `timestamp[ms]`, `timestamp[us, UTC]`,
+    /// `duration[ns]`.
+    ///
+    /// ```
+    /// use wasmprep_sdk::{DataType, TimeUnit};
+    /// assert_eq!(DataType::parse("timestamp[ms]"), Some(DataType::Timestamp(TimeUnit::Millisecond, None)));
+    /// assert_eq!(DataType::parse("float32").unwrap().to_string(), "float32");
+    /// ```
+    pub fn parse(name: &str) -> Option<DataType> {
+        let name = name.trim();
+        let unit = |u: &str| match u.trim() {
+            "s" => Some(TimeUnit::Second),
+            "ms" => Some(TimeUnit::Millisecond),
+            "us" => Some(TimeUnit::Microsecond),
+            "ns" => Some(TimeUnit::Nanosecond),
+            _ => None,
+        };
+        if let Some(args) = name.strip_prefix("timestamp[").and_then(|r| r.strip_suffix(']')) {
+            let mut parts = args.splitn(2, ',');
+            let u = unit(parts.next()?)?;
+            return Some(DataType::Timestamp(u, parts.next().map(|z| z.trim().to_string())));
+        }
+        if let Some(args) = name.strip_prefix("duration[").and_then(|r| r.strip_suffix(']')) {
+            return Some(DataType::Duration(unit(args)?));
+        }
+        use DataType::*;
+        Some(match name {
+            "bool" | "boolean" => Boolean,
+            "int8" => Int8,
+            "int16" => Int16,
+            "int32" => Int32,
+            "int64" => Int64,
+            "uint8" => UInt8,
+            "uint16" => UInt16,
+            "uint32" => UInt32,
+            "uint64" => UInt64,
+            "float32" => Float32,
+            "float64" => Float64,
+            "utf8" | "string" => Utf8,
+            "large_utf8" => LargeUtf8,
+            "binary" => Binary,
+            "large_binary" => LargeBinary,
+            "date32" => Date32,
+            _ => return None,
+        })
+    }
+}
+
 impl fmt::Display for DataType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use DataType::*;

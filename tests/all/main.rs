@@ -1,0 +1,60 @@
+//! wasmprep's integration tests: one binary, a module per area. Plugins are
+//! built from source by `wasmprep-artifacts` before these run.
+
+mod cli;
+mod golden;
+mod plugin_errors;
+mod sandbox_limits;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Int64Array, RecordBatch};
+use arrow::datatypes::{DataType, Field, Schema};
+use wasmprep::sandbox::{BatchLocation, ModuleCache, Plugin, PluginSettings, Sandbox};
+
+/// A sandbox whose compiled-plugin cache is shared by every test (so the
+/// Python plugin is compiled once per build, not once per test).
+pub fn sandbox() -> Sandbox {
+    Sandbox::new(ModuleCache::at(cache_dir())).expect("creating the sandbox")
+}
+
+pub fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("module-cache")
+}
+
+/// Loads a test plugin with configuration entries.
+pub fn load(sandbox: &Sandbox, wasm: &str, config: &[(&str, &str)]) -> wasmprep::sandbox::Result<Arc<Plugin>> {
+    let settings = PluginSettings {
+        config: config.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..PluginSettings::default()
+    };
+    sandbox.load(wasm.as_ref(), settings)
+}
+
+/// A batch with one int64 column `x` = 0..n.
+pub fn x_batch(n: i64) -> RecordBatch {
+    let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, true)]));
+    let x: ArrayRef = Arc::new(Int64Array::from_iter_values(0..n));
+    RecordBatch::try_new(schema, vec![x]).unwrap()
+}
+
+/// Where a test batch sits.
+pub fn at(batch: usize, first_row: u64, rows: usize) -> BatchLocation {
+    BatchLocation {
+        source: "test.csv".into(),
+        batch,
+        first_row,
+        rows,
+    }
+}
+
+/// Runs `plugin` once over `batch`, returning the error text.
+pub fn process_err(plugin: &Arc<Plugin>, batch: &RecordBatch) -> String {
+    let plan = plugin.contract().bind(&batch.schema()).unwrap();
+    let mut instance = plugin.instantiate().unwrap();
+    let err = instance
+        .process(&plan, batch, &at(3, 1000, batch.num_rows()))
+        .expect_err("the plugin should fail");
+    err.to_string()
+}

@@ -1,0 +1,235 @@
+//! Builds every plugin under `plugins/` (examples) and `tests/plugins/`
+//! (test plugins) into `target/plugins/<name>.wasm`:
+//!
+//! - Rust (a `Cargo.toml`): `cargo build --target wasm32-wasip2 --profile plugin`
+//!   in its own target directory (`target/wasm`, so the nested cargo does
+//!   not wait on the outer one's lock);
+//! - C (`*.c`): bindings generated from `sdk/wit`, clang for wasm32-wasi,
+//!   then made a component;
+//! - Python (`app.py`): componentize-py, with WASI stubbed out.
+//!
+//! An example plugin without golden cases (`tests/cases`) fails the build.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug)]
+struct Plugin {
+    name: String,
+    dir: PathBuf,
+    language: &'static str,
+    example: bool,
+}
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let root = manifest.join("../..").canonicalize().unwrap();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|t| if t.is_absolute() { t } else { root.join(t) })
+        .unwrap_or_else(|| root.join("target"));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let plugins_dir = target.join("plugins");
+    std::fs::create_dir_all(&plugins_dir).unwrap();
+
+    for watched in ["plugins", "tests/plugins", "sdk/wit", "sdk/rust", "sdk/c", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    println!("cargo:rerun-if-env-changed=COMPONENTIZE_PY");
+    println!("cargo:rerun-if-env-changed=WASI_SYSROOT");
+
+    let mut plugins = discover(&root.join("plugins"), true);
+    plugins.extend(discover(&root.join("tests/plugins"), false));
+    for p in plugins.iter().filter(|p| p.example) {
+        if !p.dir.join("tests/cases").is_dir() {
+            panic!("example plugin {} has no golden cases in {}/tests/cases", p.name, p.dir.display());
+        }
+    }
+
+    let rust: Vec<&Plugin> = plugins.iter().filter(|p| p.language == "rust").collect();
+    build_rust(&root, &target, &plugins_dir, &rust);
+    for p in plugins.iter().filter(|p| p.language == "c") {
+        build_c(&root, &out_dir, &plugins_dir, p);
+    }
+    for p in plugins.iter().filter(|p| p.language == "python") {
+        build_python(&root, &plugins_dir, p);
+    }
+    write_paths(&out_dir, &plugins_dir, &plugins);
+}
+
+fn discover(dir: &Path, example: bool) -> Vec<Plugin> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let has = |pred: &dyn Fn(&Path) -> bool| {
+            std::fs::read_dir(&path)
+                .map(|rd| rd.flatten().any(|e| pred(&e.path())))
+                .unwrap_or(false)
+        };
+        let language = if path.join("Cargo.toml").is_file() {
+            "rust"
+        } else if path.join("app.py").is_file() {
+            "python"
+        } else if has(&|p: &Path| p.extension().is_some_and(|e| e == "c")) {
+            "c"
+        } else {
+            continue;
+        };
+        out.push(Plugin {
+            name: path.file_name().unwrap().to_string_lossy().into_owned(),
+            dir: path,
+            language,
+            example,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("{what}: cannot run {:?}: {e}", cmd.get_program()));
+    if !status.success() {
+        panic!("{what} failed ({status}): {cmd:?}");
+    }
+}
+
+fn package_name(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let manifest: toml::Table = toml::from_str(&text).unwrap();
+    manifest["package"]["name"].as_str().unwrap().to_string()
+}
+
+fn build_rust(root: &Path, target: &Path, plugins_dir: &Path, plugins: &[&Plugin]) {
+    if plugins.is_empty() {
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let wasm_target = target.join("wasm");
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["build", "--target", "wasm32-wasip2", "--profile", "plugin", "--target-dir"])
+        .arg(&wasm_target);
+    for p in plugins {
+        cmd.arg("-p").arg(package_name(&p.dir));
+    }
+    // The outer build's flags are for the host, not for WebAssembly.
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "CARGO_LLVM_COV",
+        "LLVM_PROFILE_FILE",
+    ] {
+        cmd.env_remove(var);
+    }
+    run(
+        &mut cmd,
+        "building the Rust plugins (is the target installed? `rustup target add wasm32-wasip2`)",
+    );
+    for p in plugins {
+        let file = package_name(&p.dir).replace('-', "_") + ".wasm";
+        let built = wasm_target.join("wasm32-wasip2/plugin").join(file);
+        copy_if_changed(&built, &plugins_dir.join(format!("{}.wasm", p.name)));
+    }
+}
+
+fn copy_if_changed(from: &Path, to: &Path) {
+    let bytes = std::fs::read(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+    if std::fs::read(to).ok().as_deref() != Some(&bytes[..]) {
+        std::fs::write(to, bytes).unwrap();
+    }
+}
+
+fn build_c(root: &Path, out_dir: &Path, plugins_dir: &Path, p: &Plugin) {
+    let bindings = out_dir.join("c-bindings");
+    wasmprep_c_bindgen::generate(&root.join("sdk/wit"), &bindings).unwrap_or_else(|e| panic!("{e}"));
+    let module = out_dir.join(format!("{}.module.wasm", p.name));
+    let mut cmd = Command::new(std::env::var("CLANG").unwrap_or_else(|_| "clang".into()));
+    cmd.args(["--target=wasm32-wasi", "-mexec-model=reactor", "-O2", "-Wall", "-Werror"]);
+    if let Ok(sysroot) = std::env::var("WASI_SYSROOT") {
+        cmd.arg(format!("--sysroot={sysroot}"));
+    }
+    cmd.arg("-I").arg(&bindings);
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&p.dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|f| f.extension().is_some_and(|e| e == "c"))
+        .collect();
+    sources.sort();
+    cmd.args(&sources)
+        .arg(bindings.join("plugin.c"))
+        .arg(bindings.join("plugin_component_type.o"))
+        .arg("-o")
+        .arg(&module);
+    run(
+        &mut cmd,
+        &format!(
+            "compiling C plugin {} (needs Debian's clang, lld and wasi-libc: `make deps`)",
+            p.name
+        ),
+    );
+    let bytes = std::fs::read(&module).unwrap();
+    let component = wasmprep_c_bindgen::componentize(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+    std::fs::write(plugins_dir.join(format!("{}.wasm", p.name)), component).unwrap();
+}
+
+fn componentize_py(root: &Path) -> PathBuf {
+    if let Some(p) = std::env::var_os("COMPONENTIZE_PY") {
+        return PathBuf::from(p);
+    }
+    let venv = root.join(".venv/bin/componentize-py");
+    if venv.is_file() {
+        return venv;
+    }
+    PathBuf::from("componentize-py")
+}
+
+fn build_python(root: &Path, plugins_dir: &Path, p: &Plugin) {
+    let out = plugins_dir.join(format!("{}.wasm", p.name));
+    let mut cmd = Command::new(componentize_py(root));
+    cmd.current_dir(&p.dir)
+        .arg("-d")
+        .arg(root.join("sdk/wit"))
+        .args(["-w", "plugin", "componentize", "--stub-wasi", "app", "-p", "."])
+        .arg("-o")
+        .arg(&out);
+    run(
+        &mut cmd,
+        &format!(
+            "building Python plugin {} (needs componentize-py: `make deps` puts it in .venv)",
+            p.name
+        ),
+    );
+}
+
+fn write_paths(out_dir: &Path, plugins_dir: &Path, plugins: &[Plugin]) {
+    let mut src = String::new();
+    let mut all = String::from("/// Every plugin built.\npub const ALL: &[Artifact] = &[\n");
+    for p in plugins {
+        let wasm = plugins_dir.join(format!("{}.wasm", p.name));
+        let konst = p.name.to_uppercase().replace('-', "_");
+        src += &format!("/// `{}` ({}).\npub const {konst}: &str = {:?};\n", p.name, p.language, wasm.display().to_string());
+        let cases = p.dir.join("tests/cases");
+        let cases = if cases.is_dir() {
+            format!("Some({:?})", cases.display().to_string())
+        } else {
+            "None".into()
+        };
+        all += &format!(
+            "    Artifact {{ name: {:?}, language: {:?}, wasm: {konst}, cases: {cases} }},\n",
+            p.name, p.language
+        );
+    }
+    all += "];\n";
+    std::fs::write(out_dir.join("plugins.rs"), src + &all).unwrap();
+}
