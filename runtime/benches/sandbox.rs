@@ -20,6 +20,10 @@ use wasmprep::sandbox::{BatchLocation, ModuleCache, PluginSettings, Sandbox};
 use wasmprep_sdk::testing::{Harness, TestBatch};
 use wasmprep_sdk::{Column, PrimitiveBuilder};
 
+/// The allocator of the `wasmprep` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: usize = 65_536;
 const ROUNDS: usize = 7;
 
@@ -145,7 +149,7 @@ fn main() {
     println!("  ratio    {:8.3}x  (target <= 1.15x)", s / n);
 
     // 2. Passthrough of 64-bit columns.
-    let ncols = 4;
+    let ncols: usize = 4;
     let schema = Arc::new(Schema::new(
         (0..ncols).map(|i| Field::new(format!("c{i}"), DataType::Int64, true)).collect::<Vec<_>>(),
     ));
@@ -153,7 +157,7 @@ fn main() {
         .map(|b| {
             let n = BATCH.min(rows - b * BATCH);
             let cols: Vec<ArrayRef> = (0..ncols)
-                .map(|c| Arc::new(Int64Array::from_iter_values((0..n as i64).map(|v| v * (c + 1)))) as ArrayRef)
+                .map(|c| Arc::new(Int64Array::from_iter_values((0..n as i64).map(|v| v * (c as i64 + 1)))) as ArrayRef)
                 .collect();
             RecordBatch::try_new(schema.clone(), cols).unwrap()
         })

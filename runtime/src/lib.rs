@@ -5,7 +5,10 @@
 //! read ([`io`]), passed batch by batch through the pipeline's steps (the
 //! plugins run in the [`sandbox`]), and written.
 
+pub mod exec;
 pub mod golden;
 pub mod io;
+pub mod job;
+pub mod sample;
 pub mod sandbox;
 pub mod schema;

@@ -3,6 +3,7 @@
 
 mod cli;
 mod golden;
+mod job;
 mod plugin_errors;
 mod sandbox_limits;
 

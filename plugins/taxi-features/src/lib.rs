@@ -62,8 +62,9 @@ impl Plugin for TaxiFeatures {
             .iter()
             .map(|name| batch.primitive::<f32>(name))
             .collect::<Result<Vec<_>>>()?;
-        let [lat1, lon1, lat2, lon2] = [coords[0], coords[1], coords[2], coords[3]];
 
+        // A loop per group of outputs: few live values per loop keeps the
+        // sandbox's code generator from spilling registers.
         let mut date_parts: [PrimitiveBuilder<i32>; 6] =
             std::array::from_fn(|_| PrimitiveBuilder::with_capacity(n));
         for &ms in pickup.values() {
@@ -87,10 +88,14 @@ impl Plugin for TaxiFeatures {
             out = out.column(Column::from_fn(n, |i| round_down(v[i])).with_nulls_from(&[c.validity()]));
         }
 
+        let [lat1, lon1, lat2, lon2] = [coords[0], coords[1], coords[2], coords[3]];
         let (a, b, c, e) = (lat1.values(), lon1.values(), lat2.values(), lon2.values());
-        let distance = Column::from_fn(n, |i| haversine_km(a[i], b[i], c[i], e[i])).with_nulls_from(
-            &[lat1.validity(), lon1.validity(), lat2.validity(), lon2.validity()],
-        );
+        let distance = Column::from_fn(n, |i| haversine_km(a[i], b[i], c[i], e[i])).with_nulls_from(&[
+            lat1.validity(),
+            lon1.validity(),
+            lat2.validity(),
+            lon2.validity(),
+        ]);
         Ok(out.column(distance))
     }
 }
@@ -156,8 +161,9 @@ pub fn round_down(x: f32) -> f32 {
 pub fn haversine_km(lat1: f32, lon1: f32, lat2: f32, lon2: f32) -> f32 {
     let (lat1, lon1) = ((lat1 as f64).to_radians(), (lon1 as f64).to_radians());
     let (lat2, lon2) = ((lat2 as f64).to_radians(), (lon2 as f64).to_radians());
-    let a = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    let s_lat = ((lat2 - lat1) / 2.0).sin();
+    let s_lon = ((lon2 - lon1) / 2.0).sin();
+    let a = s_lat * s_lat + lat1.cos() * lat2.cos() * s_lon * s_lon;
     (2.0 * EARTH_RADIUS_KM * a.sqrt().asin()) as f32
 }
 

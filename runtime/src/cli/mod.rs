@@ -1,6 +1,10 @@
 //! Commands, one file each.
 
+mod plan;
 mod plugin;
+mod run;
+mod sample;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -36,9 +40,18 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Run a job.
+    Run(run::Args),
+    /// Check a job (spec, input, every plugin contract) without processing data.
+    Validate(validate::Args),
+    /// Print the partitions of a job's input.
+    Plan(plan::Args),
     /// Inspect, run and test plugins.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
+    /// Generate sample data.
+    #[command(subcommand)]
+    Sample(sample::SampleCommand),
 }
 
 pub fn init_logging(cli: &Cli) {
@@ -65,6 +78,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         wasmprep::sandbox::ModuleCache::from_env()
     };
     match cli.command {
+        Command::Run(args) => run::run(args, cache),
+        Command::Validate(args) => validate::run(args, cache),
+        Command::Plan(args) => plan::run(args),
         Command::Plugin(cmd) => plugin::run(cmd, cache),
+        Command::Sample(cmd) => sample::run(cmd),
     }
 }

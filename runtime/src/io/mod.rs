@@ -1,6 +1,7 @@
 //! Reading and writing data: CSV with an explicit schema, Parquet, and the
 //! typed CSV of golden test cases. Readers and writers know no plugins.
 
+pub mod commit;
 pub mod csv;
 pub mod parquet;
 pub mod typed_csv;

@@ -9,6 +9,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Result};
@@ -44,7 +45,11 @@ impl Default for WriteOptions {
 }
 
 impl WriteOptions {
-    pub fn properties(&self) -> Result<WriterProperties> {
+    /// Writer properties for `schema`. Dictionary encoding is kept for the
+    /// columns it suits (integers, text, booleans) and turned off for floats,
+    /// timestamps and durations, whose mostly distinct values make building
+    /// the dictionary cost more than it saves.
+    pub fn properties(&self, schema: &arrow::datatypes::Schema) -> Result<WriterProperties> {
         let compression = match self.codec {
             Codec::None => Compression::UNCOMPRESSED,
             Codec::Snappy => Compression::SNAPPY,
@@ -52,11 +57,17 @@ impl WriteOptions {
                 ZstdLevel::try_new(self.zstd_level).map_err(|e| Error::Options(format!("zstd level: {e}")))?,
             ),
         };
-        Ok(WriterProperties::builder()
+        let mut builder = WriterProperties::builder()
             .set_compression(compression)
             .set_max_row_group_row_count(Some(self.row_group_rows.max(1)))
-            .set_created_by(format!("wasmprep {}", env!("CARGO_PKG_VERSION")))
-            .build())
+            .set_created_by(format!("wasmprep {}", env!("CARGO_PKG_VERSION")));
+        for field in schema.fields() {
+            use arrow::datatypes::DataType::*;
+            if matches!(field.data_type(), Float16 | Float32 | Float64 | Timestamp(..) | Duration(_)) {
+                builder = builder.set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), false);
+            }
+        }
+        Ok(builder.build())
     }
 }
 
@@ -96,19 +107,43 @@ pub fn open(
     builder.build().map_err(|e| format_error(path, e))
 }
 
-/// Row counts of a Parquet file's row groups, from its footer.
-pub fn row_groups(path: &Path) -> Result<Vec<u64>> {
+/// A streaming reader of some row groups of a Parquet file, reading only
+/// the top-level columns at `projection`.
+pub fn open_projected(
+    path: &Path,
+    row_groups: Vec<usize>,
+    projection: &[usize],
+    batch_size: usize,
+) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
     let file = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
-    Ok(builder
+    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
+    builder
+        .with_batch_size(batch_size)
+        .with_row_groups(row_groups)
+        .with_projection(mask)
+        .build()
+        .map_err(|e| format_error(path, e))
+}
+
+/// A Parquet file's Arrow schema and its row groups' (rows, compressed
+/// bytes), from its footer.
+pub fn layout(path: &Path) -> Result<(SchemaRef, Vec<(u64, u64)>)> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
+    let groups = builder
         .metadata()
         .row_groups()
         .iter()
-        .map(|g| g.num_rows() as u64)
-        .collect())
+        .map(|g| (g.num_rows() as u64, g.compressed_size() as u64))
+        .collect();
+    Ok((builder.schema().clone(), groups))
 }
 
 /// Writes `batches` to a new Parquet file at `path`.
@@ -118,7 +153,7 @@ pub fn write(path: &Path, schema: SchemaRef, batches: &[RecordBatch], options: &
         source,
     })?;
     let mut writer =
-        ArrowWriter::try_new(file, schema, Some(options.properties()?)).map_err(|e| format_error(path, e))?;
+        ArrowWriter::try_new(file, schema.clone(), Some(options.properties(&schema)?)).map_err(|e| format_error(path, e))?;
     for b in batches {
         writer.write(b).map_err(|e| format_error(path, e))?;
     }

@@ -139,7 +139,7 @@ fn parquet_writer(
     schema: SchemaRef,
 ) -> anyhow::Result<::parquet::arrow::ArrowWriter<std::fs::File>> {
     let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let props = parquet::WriteOptions::default().properties()?;
+    let props = parquet::WriteOptions::default().properties(&schema)?;
     Ok(::parquet::arrow::ArrowWriter::try_new(file, schema, Some(props))?)
 }
 

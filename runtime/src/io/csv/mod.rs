@@ -141,9 +141,18 @@ pub struct CsvReader {
     /// A line number known for an offset, for counting lines lazily.
     line_mark: (u64, u64),
     rows_read: u64,
-    /// Scratch space for csv-core.
+    /// Scratch space for csv-core (records with quotes).
     field_buf: Vec<u8>,
     ends: Vec<usize>,
+    /// Where the current record's fields are: byte ranges of `buf` (records
+    /// without quotes, split in place) or of `field_buf` (unquoted by
+    /// csv-core).
+    spans: Vec<(usize, usize)>,
+    spans_in_buf: bool,
+    /// Fast null check for the common `null_values = [""]`.
+    only_empty_is_null: bool,
+    delimiter: u8,
+    quote: Option<u8>,
 }
 
 const READ_BLOCK: usize = 4 << 20;
@@ -204,6 +213,11 @@ impl CsvReader {
             rows_read: 0,
             field_buf: vec![0; 64 * 1024],
             ends: vec![0; columns.len() + 8],
+            spans: Vec::with_capacity(columns.len() + 8),
+            spans_in_buf: false,
+            only_empty_is_null: options.null_values.len() == 1 && options.null_values[0].is_empty(),
+            delimiter: CsvOptions::ascii(options.delimiter, "delimiter")?,
+            quote: if options.quoting { Some(CsvOptions::ascii(options.quote, "quote")?) } else { None },
             file: {
                 file.seek(SeekFrom::Start(start.saturating_sub(1))).map_err(io)?;
                 file
@@ -248,7 +262,11 @@ impl CsvReader {
             self.pos = 0;
         }
         let old = self.buf.len();
-        self.buf.resize(old + READ_BLOCK, 0);
+        // Read what the range still needs (plus a margin for the record
+        // straddling its end), up to a block.
+        let file_pos = self.buf_offset + old as u64;
+        let wanted = self.end.saturating_sub(file_pos) as usize + (64 << 10);
+        self.buf.resize(old + wanted.clamp(64 << 10, READ_BLOCK), 0);
         let mut filled = old;
         while filled < self.buf.len() {
             match self.file.read(&mut self.buf[filled..]) {
@@ -328,7 +346,7 @@ impl CsvReader {
             let start = self.pos;
             self.pos += nin;
             let raw_end = trim_terminator(&self.buf[start..self.pos]);
-            if nfields == 1 && self.ends[0] == 0 && raw_end == 0 {
+            if nfields == 1 && raw_end == 0 {
                 continue; // blank line
             }
             if self.header_pending {
@@ -361,6 +379,68 @@ impl CsvReader {
     /// Splits the record at `pos` into fields (in `field_buf`/`ends`).
     /// Returns (bytes consumed, number of fields), or None at the end.
     fn split_record(&mut self, core: &mut csv_core::Reader) -> Result<Option<(usize, usize)>> {
+        if self.buf_offset + self.pos as u64 == 0 && self.buf.len() < 3 && !self.eof {
+            self.fill()?;
+        }
+        if self.buf_offset == 0 && self.pos == 0 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            self.pos = 3; // UTF-8 byte order mark
+        }
+        loop {
+            if let Some(found) = self.split_unquoted() {
+                return Ok(Some(found));
+            }
+            let input = &self.buf[self.pos..];
+            let complete = memchr::memchr(b'\n', input).is_some() || self.eof;
+            if !complete || input.is_empty() {
+                if self.eof && input.is_empty() {
+                    return Ok(None);
+                }
+                if !self.fill()? && self.pos >= self.buf.len() {
+                    return Ok(None);
+                }
+                continue;
+            }
+            return self.split_quoted(core);
+        }
+    }
+
+    /// Splits the next line in place when it holds no quote character (the
+    /// common case): fields are byte ranges of the read buffer, found with
+    /// SIMD searches, nothing copied.
+    fn split_unquoted(&mut self) -> Option<(usize, usize)> {
+        let input = &self.buf[self.pos..];
+        let base = self.pos;
+        let delimiter = self.delimiter;
+        // Without quoting, searching for the delimiter twice costs nothing.
+        let quote = self.quote.unwrap_or(delimiter);
+        self.spans.clear();
+        let mut start = 0;
+        for i in memchr::memchr3_iter(delimiter, b'\n', quote, input) {
+            let b = input[i];
+            if b == delimiter {
+                self.spans.push((base + start, base + i));
+                start = i + 1;
+            } else if b == b'\n' {
+                let end = if i > start && input[i - 1] == b'\r' { i - 1 } else { i };
+                self.spans.push((base + start, base + end));
+                self.spans_in_buf = true;
+                return Some((i + 1, self.spans.len()));
+            } else {
+                return None; // a quote: csv-core's job
+            }
+        }
+        if !self.eof || input.is_empty() {
+            return None; // the line continues past the buffer
+        }
+        let end = if input.len() > start && input.ends_with(b"\r") { input.len() - 1 } else { input.len() };
+        self.spans.push((base + start, base + end));
+        self.spans_in_buf = true;
+        Some((input.len(), self.spans.len()))
+    }
+
+    /// Splits a record with quotes using csv-core (which unescapes fields
+    /// into `field_buf`).
+    fn split_quoted(&mut self, core: &mut csv_core::Reader) -> Result<Option<(usize, usize)>> {
         loop {
             core.reset();
             let input = &self.buf[self.pos..];
@@ -372,8 +452,8 @@ impl CsvReader {
                 nend += e;
                 match res {
                     csv_core::ReadRecordResult::Record => {
-                        // `ends` are relative to each call's output; csv-core
-                        // makes them cumulative within one record.
+                        // csv-core keeps `ends` cumulative within a record.
+                        self.set_spans_from_ends(nend);
                         return Ok(Some((nin, nend)));
                     }
                     csv_core::ReadRecordResult::OutputFull => {
@@ -395,6 +475,7 @@ impl CsvReader {
                             nend += e;
                             debug_assert!(matches!(res, csv_core::ReadRecordResult::Record), "{res:?}");
                             let _ = nout;
+                            self.set_spans_from_ends(nend);
                             return Ok(Some((nin, nend)));
                         }
                         break;
@@ -407,9 +488,24 @@ impl CsvReader {
         }
     }
 
+    fn set_spans_from_ends(&mut self, nfields: usize) {
+        self.spans.clear();
+        let mut start = 0;
+        for &end in &self.ends[..nfields] {
+            self.spans.push((start, end));
+            start = end;
+        }
+        self.spans_in_buf = false;
+    }
+
+    #[inline]
     fn field(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.field_buf[start..self.ends[i]]
+        let (start, end) = self.spans[i];
+        if self.spans_in_buf {
+            &self.buf[start..end]
+        } else {
+            &self.field_buf[start..end]
+        }
     }
 
     fn check_header(&mut self, nfields: usize) -> Result<()> {
@@ -441,13 +537,14 @@ impl CsvReader {
         }
         let len = self.pending_rows();
         for i in 0..nfields {
-            if self.builders[i].is_none() {
-                continue;
-            }
-            let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            let field = &self.field_buf[start..self.ends[i]];
-            let null = self.nulls.iter().any(|n| n.as_slice() == field);
-            let builder = self.builders[i].as_mut().expect("checked above");
+            let Some(builder) = self.builders[i].as_mut() else { continue };
+            let (start, end) = self.spans[i];
+            let field = if self.spans_in_buf { &self.buf[start..end] } else { &self.field_buf[start..end] };
+            let null = if self.only_empty_is_null {
+                field.is_empty()
+            } else {
+                self.nulls.iter().any(|n| n.as_slice() == field)
+            };
             let result = if null {
                 builder.append_null();
                 Ok(())
@@ -500,3 +597,6 @@ pub fn split_ranges(len: u64, target: u64) -> Vec<(u64, u64)> {
         .map(|i| (i * len / n, (i + 1) * len / n))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,73 @@
+# wasmprep: common tasks. `make help` lists them.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+VENV := .venv
+COMPONENTIZE_PY_VERSION := 0.25.1
+APT_PACKAGES := clang lld wasi-libc libclang-rt-dev-wasm32 libclang-dev libopenmpi-dev openmpi-bin
+
+PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0
+DEMO_ROWS ?= 2000000
+DEMO_DIR := target/demo
+
+.PHONY: help deps plugins build demo test lint doc bench bench-duckdb clean
+
+help:
+	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
+	@echo "make deps     install what is missing: Debian packages, the wasm32-wasip2 target, Python tools"
+	@echo "make plugins  build every plugin from source into target/plugins/<name>.wasm"
+	@echo "make build    build the wasmprep binary (release) into target/release/wasmprep"
+	@echo "make test     run every test (builds the plugins first)"
+	@echo "make lint     rustfmt and clippy, as CI runs them"
+	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
+	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
+
+# Installs only what is missing, so it is cheap to run again.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/pip freeze 2>/dev/null | grep -qx componentize-py==$(COMPONENTIZE_PY_VERSION) || \
+	  $(VENV)/bin/pip install -q componentize-py==$(COMPONENTIZE_PY_VERSION)
+	@for t in $(PY_TOOLS); do $(VENV)/bin/pip freeze 2>/dev/null | grep -qx $$t || missing="$$missing $$t"; done; \
+	  [ -z "$$missing" ] || $(VENV)/bin/pip install -q $$missing
+
+plugins: deps
+	$(CARGO) build -p wasmprep-artifacts
+
+build:
+	$(CARGO) build --release -p wasmprep
+
+# The NYC-taxi job on a generated sample: release build (the plugins are
+# built by the artifacts crate), sample generated once, job run.
+demo: deps
+	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
+	@[ -d $(DEMO_DIR)/data-$(DEMO_ROWS) ] || \
+	  target/release/wasmprep sample taxi --rows $(DEMO_ROWS) --files 4 --output $(DEMO_DIR)/data-$(DEMO_ROWS)
+	target/release/wasmprep run jobs/nyc-taxi/job.toml --input $(DEMO_DIR)/data-$(DEMO_ROWS) \
+	  --output $(DEMO_DIR)/out --overwrite
+
+test: deps
+	$(CARGO) test --workspace
+
+lint: deps
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+bench: deps
+	$(CARGO) bench -p wasmprep --bench sandbox
+
+bench-duckdb: deps
+	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
+	$(VENV)/bin/python bench/nyc_taxi.py
+
+clean:
+	$(CARGO) clean

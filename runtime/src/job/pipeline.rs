@@ -1,0 +1,358 @@
+//! The pipeline: the job's steps checked against the input schema (before
+//! any data flows), and applied to batches.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, Scalar, StringArray};
+use arrow::compute::kernels::zip::zip;
+use arrow::compute::{cast_with_options, is_not_null, CastOptions};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+
+use super::spec::{PluginStep, Step};
+use super::{Error, Result};
+use crate::sandbox::{BatchLocation, Plugin, PluginInstance, PluginSettings, Sandbox, StepPlan};
+use crate::schema::type_name;
+
+/// One step, bound to the schema it receives.
+#[derive(Clone)]
+enum Stage {
+    Select(Vec<usize>),
+    Rename,
+    Cast(Vec<(usize, DataType)>),
+    FillNull(Vec<(usize, ArrayRef)>),
+    Plugin(Arc<Plugin>, StepPlan),
+}
+
+/// A step's place in the pipeline and the schema it produces, for display.
+#[derive(Clone, Debug)]
+pub struct StagePlan {
+    pub index: usize,
+    pub kind: &'static str,
+    pub detail: String,
+    pub schema: SchemaRef,
+}
+
+/// The steps of a job bound to its input schema.
+pub struct Pipeline {
+    stages: Vec<(Stage, SchemaRef)>,
+    /// Input columns the pipeline uses (indices into the full input
+    /// schema, in order); the others are never read.
+    pub projection: Vec<usize>,
+    /// Schema of what is read: the input's used columns.
+    pub source_schema: SchemaRef,
+    pub output_schema: SchemaRef,
+    /// Each step's output schema, for `validate`.
+    pub plans: Vec<StagePlan>,
+}
+
+fn kind(step: &Step) -> &'static str {
+    match step {
+        Step::Select(_) => "select",
+        Step::Rename(_) => "rename",
+        Step::Cast(_) => "cast",
+        Step::FillNull(_) => "fill_null",
+        Step::Plugin(_) => "plugin",
+    }
+}
+
+fn column_list(schema: &Schema) -> String {
+    schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn is_numeric(t: &DataType) -> bool {
+    t.is_integer() || t.is_floating()
+}
+
+/// The fill value as a one-element array of `data_type`.
+fn fill_value(value: &toml::Value, data_type: &DataType) -> Option<ArrayRef> {
+    let raw: ArrayRef = match value {
+        toml::Value::Integer(i) => Arc::new(Int64Array::from(vec![*i])),
+        toml::Value::Float(f) => Arc::new(Float64Array::from(vec![*f])),
+        toml::Value::String(s) => Arc::new(StringArray::from(vec![s.as_str()])),
+        toml::Value::Boolean(b) => Arc::new(BooleanArray::from(vec![*b])),
+        _ => return None,
+    };
+    let strict = CastOptions {
+        safe: false,
+        ..CastOptions::default()
+    };
+    let cast = cast_with_options(&raw, data_type, &strict).ok()?;
+    (cast.null_count() == 0).then_some(cast)
+}
+
+impl Pipeline {
+    /// Loads the plugins and checks every step against `input` (the full
+    /// input schema), then narrows the input to the columns the steps and
+    /// the output use.
+    pub fn build(sandbox: &Sandbox, steps: &[Step], input: &SchemaRef) -> Result<Pipeline> {
+        let mut plugins: HashMap<usize, Arc<Plugin>> = HashMap::new();
+        for (i, step) in steps.iter().enumerate() {
+            if let Step::Plugin(p) = step {
+                plugins.insert(i, load_plugin(sandbox, p)?);
+            }
+        }
+        // Bind on the full schema first: errors then speak of the input as
+        // the user wrote it.
+        let full = bind(steps, input, &plugins)?;
+        let needed = needed_input(steps, &full, &plugins);
+        let projection: Vec<usize> = (0..input.fields().len())
+            .filter(|&i| needed.contains(input.field(i).name()))
+            .collect();
+        let source_schema = Arc::new(input.project(&projection).expect("indices in range"));
+        let stages = bind(steps, &source_schema, &plugins)?;
+        let output_schema = stages.last().map_or_else(|| source_schema.clone(), |(_, s)| s.clone());
+        let plans = steps
+            .iter()
+            .zip(&full)
+            .enumerate()
+            .map(|(index, (step, (_, schema)))| StagePlan {
+                index,
+                kind: kind(step),
+                detail: describe(step, plugins.get(&index)),
+                schema: schema.clone(),
+            })
+            .collect();
+        Ok(Pipeline {
+            stages,
+            projection,
+            source_schema,
+            output_schema,
+            plans,
+        })
+    }
+
+    /// The plugins of the pipeline, in step order.
+    pub fn plugins(&self) -> Vec<Arc<Plugin>> {
+        self.stages
+            .iter()
+            .filter_map(|(s, _)| match s {
+                Stage::Plugin(p, _) => Some(p.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A worker's handle: its own plugin instances, made on first use.
+    pub fn worker(&self) -> Worker<'_> {
+        Worker {
+            pipeline: self,
+            instances: self.stages.iter().map(|_| None).collect(),
+        }
+    }
+}
+
+fn load_plugin(sandbox: &Sandbox, step: &PluginStep) -> Result<Arc<Plugin>> {
+    let settings = PluginSettings {
+        config: step.config.clone(),
+        limits: step.limits.clone(),
+        grants: step.grants.clone(),
+    };
+    Ok(sandbox.load(&step.path, settings)?)
+}
+
+fn describe(step: &Step, plugin: Option<&Arc<Plugin>>) -> String {
+    match step {
+        Step::Select(cols) => cols.join(", "),
+        Step::Rename(map) => map.iter().map(|(a, b)| format!("{a} → {b}")).collect::<Vec<_>>().join(", "),
+        Step::Cast(casts) => casts
+            .iter()
+            .map(|(c, t)| format!("{c}: {}", type_name(t)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Step::FillNull(values) => values.iter().map(|(c, v)| format!("{c} = {v}")).collect::<Vec<_>>().join(", "),
+        Step::Plugin(p) => {
+            let c = plugin.expect("loaded").contract();
+            format!("{} {} ({})", c.name, c.version, p.path.display())
+        }
+    }
+}
+
+/// Binds each step to the schema it receives.
+fn bind(steps: &[Step], input: &SchemaRef, plugins: &HashMap<usize, Arc<Plugin>>) -> Result<Vec<(Stage, SchemaRef)>> {
+    let mut schema = input.clone();
+    let mut out = Vec::with_capacity(steps.len());
+    for (index, step) in steps.iter().enumerate() {
+        let fail = |message: String| Error::Step {
+            index,
+            kind: kind(step),
+            message,
+        };
+        let missing = |name: &str, schema: &Schema| {
+            fail(format!("no column `{name}` (columns: {})", column_list(schema)))
+        };
+        let stage = match step {
+            Step::Select(columns) => {
+                let indices = columns
+                    .iter()
+                    .map(|c| schema.index_of(c).map_err(|_| missing(c, &schema)))
+                    .collect::<Result<Vec<_>>>()?;
+                schema = Arc::new(schema.project(&indices).expect("indices in range"));
+                Stage::Select(indices)
+            }
+            Step::Rename(map) => {
+                for old in map.keys() {
+                    schema.index_of(old).map_err(|_| missing(old, &schema))?;
+                }
+                let fields: Vec<Field> = schema
+                    .fields()
+                    .iter()
+                    .map(|f| match map.get(f.name()) {
+                        Some(new) => f.as_ref().clone().with_name(new),
+                        None => f.as_ref().clone(),
+                    })
+                    .collect();
+                let mut names = BTreeSet::new();
+                for f in &fields {
+                    if !names.insert(f.name().clone()) {
+                        return Err(fail(format!("two columns would be called `{}`", f.name())));
+                    }
+                }
+                schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+                Stage::Rename
+            }
+            Step::Cast(casts) => {
+                let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+                let mut bound = Vec::new();
+                for (column, to) in casts {
+                    let i = schema.index_of(column).map_err(|_| missing(column, &schema))?;
+                    let from = schema.field(i).data_type();
+                    if !arrow::compute::can_cast_types(from, to) {
+                        return Err(fail(format!(
+                            "`{column}` cannot be cast from {} to {}",
+                            type_name(from),
+                            type_name(to)
+                        )));
+                    }
+                    fields[i] = fields[i].clone().with_data_type(to.clone());
+                    bound.push((i, to.clone()));
+                }
+                schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+                Stage::Cast(bound)
+            }
+            Step::FillNull(values) => {
+                let mut bound: Vec<(usize, ArrayRef)> = Vec::new();
+                let all = values.iter().find(|(c, _)| c == "*").map(|(_, v)| v);
+                for (i, field) in schema.fields().iter().enumerate() {
+                    let explicit = values.iter().find(|(c, _)| c == field.name()).map(|(_, v)| v);
+                    let value = match (explicit, all) {
+                        (Some(v), _) => v,
+                        (None, Some(v)) if is_numeric(field.data_type()) => v,
+                        _ => continue,
+                    };
+                    match fill_value(value, field.data_type()) {
+                        Some(array) => bound.push((i, array)),
+                        None if explicit.is_some() => {
+                            return Err(fail(format!(
+                                "{value} does not fit column `{}` ({})",
+                                field.name(),
+                                type_name(field.data_type())
+                            )))
+                        }
+                        // "*" skips columns the value does not fit (-1 in a uint).
+                        None => {}
+                    }
+                }
+                for (column, _) in values {
+                    if column != "*" && schema.index_of(column).is_err() {
+                        return Err(missing(column, &schema));
+                    }
+                }
+                Stage::FillNull(bound)
+            }
+            Step::Plugin(_) => {
+                let plugin = plugins.get(&index).expect("plugins are loaded first").clone();
+                let plan = plugin.contract().bind(&schema).map_err(|e| fail(e.to_string()))?;
+                schema = plan.output_schema.clone();
+                Stage::Plugin(plugin, plan)
+            }
+        };
+        out.push((stage, schema.clone()));
+    }
+    Ok(out)
+}
+
+/// Names of input columns the steps read or carry to the output.
+fn needed_input(steps: &[Step], bound: &[(Stage, SchemaRef)], plugins: &HashMap<usize, Arc<Plugin>>) -> BTreeSet<String> {
+    let mut needed: BTreeSet<String> = match bound.last() {
+        Some((_, schema)) => schema.fields().iter().map(|f| f.name().clone()).collect(),
+        None => return BTreeSet::new(),
+    };
+    for (index, step) in steps.iter().enumerate().rev() {
+        needed = match step {
+            Step::Select(columns) => columns.iter().filter(|c| needed.contains(*c)).cloned().collect(),
+            Step::Rename(map) => needed
+                .into_iter()
+                .map(|name| {
+                    map.iter()
+                        .find(|(_, new)| **new == name)
+                        .map_or(name, |(old, _)| old.clone())
+                })
+                .collect(),
+            Step::Cast(_) | Step::FillNull(_) => needed,
+            Step::Plugin(_) => {
+                let contract = plugins[&index].contract();
+                let mut before: BTreeSet<String> = needed
+                    .into_iter()
+                    .filter(|n| !contract.outputs.iter().any(|o| &o.name == n))
+                    .collect();
+                before.extend(contract.inputs.iter().map(|i| i.name.clone()));
+                before
+            }
+        };
+    }
+    needed
+}
+
+/// A worker's view of the pipeline: its own plugin instances.
+pub struct Worker<'p> {
+    pipeline: &'p Pipeline,
+    instances: Vec<Option<PluginInstance>>,
+}
+
+impl Worker<'_> {
+    /// Runs every step over `batch` (of the pipeline's source schema).
+    pub fn process(&mut self, mut batch: RecordBatch, at: &BatchLocation) -> Result<RecordBatch> {
+        for (index, (stage, schema)) in self.pipeline.stages.iter().enumerate() {
+            let fail = |kind: &'static str, message: String| Error::Step { index, kind, message };
+            batch = match stage {
+                Stage::Select(indices) => batch.project(indices).map_err(|e| fail("select", e.to_string()))?,
+                Stage::Rename => RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
+                    .map_err(|e| fail("rename", e.to_string()))?,
+                Stage::Cast(casts) => {
+                    let mut columns = batch.columns().to_vec();
+                    let strict = CastOptions {
+                        safe: false,
+                        ..CastOptions::default()
+                    };
+                    for (i, to) in casts {
+                        columns[*i] = cast_with_options(&columns[*i], to, &strict).map_err(|e| {
+                            fail("cast", format!("{at}: column `{}`: {e}", schema.field(*i).name()))
+                        })?;
+                    }
+                    RecordBatch::try_new(schema.clone(), columns).map_err(|e| fail("cast", e.to_string()))?
+                }
+                Stage::FillNull(fills) => {
+                    let mut columns = batch.columns().to_vec();
+                    for (i, value) in fills {
+                        if columns[*i].null_count() == 0 {
+                            continue;
+                        }
+                        let mask = is_not_null(&columns[*i]).map_err(|e| fail("fill_null", e.to_string()))?;
+                        columns[*i] = zip(&mask, &columns[*i], &Scalar::new(value.clone()))
+                            .map_err(|e| fail("fill_null", e.to_string()))?;
+                    }
+                    RecordBatch::try_new(schema.clone(), columns).map_err(|e| fail("fill_null", e.to_string()))?
+                }
+                Stage::Plugin(plugin, plan) => {
+                    let instance = match &mut self.instances[index] {
+                        Some(i) => i,
+                        slot => slot.insert(plugin.instantiate()?),
+                    };
+                    instance.process(plan, &batch, at)?
+                }
+            };
+        }
+        Ok(batch)
+    }
+}

@@ -1,0 +1,324 @@
+//! The job spec: a TOML file saying what to read, which steps to apply and
+//! where to write. Every table refuses unknown fields, so a typo is an
+//! error, not a silently ignored setting.
+//!
+//! Relative paths in the spec (inputs, plugins, granted directories, the
+//! output) are resolved against the directory of the job file, so a job
+//! directory can be moved as a whole. Paths given on the command line are
+//! resolved against the current directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Result};
+use crate::io::csv::{CsvColumn, CsvOptions};
+use crate::io::parquet::{Codec, WriteOptions};
+use crate::sandbox::{Grants, Limits};
+use crate::schema::{parse_type, TYPE_NAMES};
+
+/// A whole job, as written in its TOML file.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSpec {
+    /// A name for logs and the manifest (default: the job file's stem).
+    #[serde(default)]
+    pub name: Option<String>,
+    pub input: InputSpec,
+    /// Applied in order to every batch.
+    #[serde(default)]
+    pub steps: Vec<StepSpec>,
+    pub output: OutputSpec,
+}
+
+/// Input format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Parquet,
+}
+
+/// What to do with a CSV row that cannot be parsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BadRowPolicy {
+    /// Stop the job with an error naming the file, line and column.
+    #[default]
+    Fail,
+    /// Write the raw line under the output's `_rejected/` and go on.
+    Quarantine,
+}
+
+/// How quarantined rows are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuarantineFormat {
+    /// `file,line,column,reason,record` per row.
+    #[default]
+    Csv,
+    /// One JSON object per row.
+    Jsonl,
+}
+
+/// The data to read.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    /// A file, a directory (every file in it with the format's extension) or
+    /// a glob (`data/yellow_tripdata_2015-*.csv`). `--input` overrides it.
+    #[serde(default)]
+    pub path: Option<String>,
+    pub format: Format,
+    /// Target size of a partition, in MiB (fractions allowed): CSV files are
+    /// split into byte ranges of about this size; Parquet row groups are
+    /// grouped up to it.
+    #[serde(default = "default_partition_mib")]
+    pub partition_mib: f64,
+    /// CSV layout (CSV only).
+    #[serde(default)]
+    pub csv: CsvOptions,
+    /// The CSV columns, in file order, with their types (CSV only; required:
+    /// nothing is inferred).
+    #[serde(default)]
+    pub columns: Vec<ColumnSpec>,
+    /// What to do with a row that does not parse (CSV only).
+    #[serde(default)]
+    pub bad_rows: BadRowPolicy,
+    /// Format of quarantined rows.
+    #[serde(default)]
+    pub quarantine_format: QuarantineFormat,
+}
+
+fn default_partition_mib() -> f64 {
+    64.0
+}
+
+/// One CSV column.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    pub name: String,
+    /// Type name: bool, int8..int64, uint8..uint64, float32, float64, utf8,
+    /// large_utf8, binary, date32, timestamp[s|ms|us|ns], duration[..].
+    #[serde(rename = "type")]
+    pub data_type: String,
+    /// strftime format of a date or timestamp (default ISO 8601:
+    /// `YYYY-MM-DD[ HH:MM:SS[.fff]]`).
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// One step, written as a table with exactly one of `select`, `rename`,
+/// `cast`, `fill_null` or `plugin`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    /// Keeps these columns, in this order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+    /// Renames columns: `{ old = "new" }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename: Option<BTreeMap<String, String>>,
+    /// Converts columns to types: `{ column = "float32" }`. A value that
+    /// does not convert is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cast: Option<BTreeMap<String, String>>,
+    /// Replaces nulls: `{ column = value }`; the key `"*"` applies the value
+    /// to every numeric column (the seed's `fillna(-1)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill_null: Option<BTreeMap<String, toml::Value>>,
+    /// A plugin component (.wasm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<PathBuf>,
+    /// The plugin's configuration (scalars as text, arrays and tables as
+    /// JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<toml::Table>,
+    /// The plugin's resource limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+    /// Capabilities granted to the plugin (none by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Grants>,
+}
+
+/// Where and how to write.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    /// The output directory. `--output` overrides it.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Parquet compression: zstd (default), snappy or none.
+    #[serde(default)]
+    pub compression: Codec,
+    /// zstd level, 1 (fast, default) to 22.
+    #[serde(default = "default_zstd_level")]
+    pub zstd_level: i32,
+    /// Rows per Parquet row group.
+    #[serde(default = "default_row_group_rows")]
+    pub row_group_rows: usize,
+}
+
+fn default_zstd_level() -> i32 {
+    1
+}
+
+fn default_row_group_rows() -> usize {
+    1 << 20
+}
+
+impl OutputSpec {
+    pub fn write_options(&self) -> WriteOptions {
+        WriteOptions {
+            codec: self.compression,
+            zstd_level: self.zstd_level,
+            row_group_rows: self.row_group_rows,
+        }
+    }
+}
+
+/// A step, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    Select(Vec<String>),
+    Rename(BTreeMap<String, String>),
+    Cast(Vec<(String, arrow::datatypes::DataType)>),
+    FillNull(Vec<(String, toml::Value)>),
+    Plugin(PluginStep),
+}
+
+/// A plugin step, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PluginStep {
+    /// The component, resolved against the job file.
+    pub path: PathBuf,
+    pub config: Vec<(String, String)>,
+    pub limits: Limits,
+    pub grants: Grants,
+}
+
+impl StepSpec {
+    /// The step this table describes, with paths resolved against `base`.
+    pub fn check(&self, index: usize, base: &Path) -> Result<Step> {
+        let fail = |message: String| Error::Spec(format!("steps[{index}]: {message}"));
+        let kinds: Vec<&str> = [
+            ("select", self.select.is_some()),
+            ("rename", self.rename.is_some()),
+            ("cast", self.cast.is_some()),
+            ("fill_null", self.fill_null.is_some()),
+            ("plugin", self.plugin.is_some()),
+        ]
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(k, _)| *k)
+        .collect();
+        if kinds.len() != 1 {
+            return Err(fail(format!(
+                "a step needs exactly one of select, rename, cast, fill_null or plugin (found: {})",
+                if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+            )));
+        }
+        if self.plugin.is_none() && (self.config.is_some() || self.limits.is_some() || self.grants.is_some()) {
+            return Err(fail("config, limits and grants belong to plugin steps".into()));
+        }
+        if let Some(columns) = &self.select {
+            if columns.is_empty() {
+                return Err(fail("select keeps no column".into()));
+            }
+            return Ok(Step::Select(columns.clone()));
+        }
+        if let Some(map) = &self.rename {
+            return Ok(Step::Rename(map.clone()));
+        }
+        if let Some(map) = &self.cast {
+            let mut casts = Vec::new();
+            for (column, name) in map {
+                let t = parse_type(name)
+                    .ok_or_else(|| fail(format!("cast of `{column}`: unknown type `{name}` (types: {TYPE_NAMES})")))?;
+                casts.push((column.clone(), t));
+            }
+            return Ok(Step::Cast(casts));
+        }
+        if let Some(map) = &self.fill_null {
+            for (column, value) in map {
+                if !matches!(
+                    value,
+                    toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::String(_) | toml::Value::Boolean(_)
+                ) {
+                    return Err(fail(format!("fill_null of `{column}`: the value must be a number, text or boolean")));
+                }
+            }
+            return Ok(Step::FillNull(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
+        }
+        let path = self.plugin.as_ref().expect("one kind is set");
+        let mut grants = self.grants.clone().unwrap_or_default();
+        for dir in &mut grants.dirs {
+            dir.host = resolve(base, &dir.host);
+        }
+        Ok(Step::Plugin(PluginStep {
+            path: resolve(base, path),
+            config: self.config.as_ref().map(crate::golden::config_entries).unwrap_or_default(),
+            limits: self.limits.clone().unwrap_or_default(),
+            grants,
+        }))
+    }
+}
+
+/// `path` against `base` unless absolute.
+pub fn resolve(base: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    }
+}
+
+impl InputSpec {
+    /// The CSV columns, with types parsed.
+    pub fn csv_columns(&self) -> Result<Vec<CsvColumn>> {
+        if self.format == Format::Csv && self.columns.is_empty() {
+            return Err(Error::Spec(
+                "input.columns is required for CSV: list every column in file order with its type".into(),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        self.columns
+            .iter()
+            .map(|c| {
+                if !seen.insert(c.name.as_str()) {
+                    return Err(Error::Spec(format!("input.columns: `{}` is listed twice", c.name)));
+                }
+                let data_type = parse_type(&c.data_type).ok_or_else(|| {
+                    Error::Spec(format!(
+                        "input.columns: `{}` has unknown type `{}` (types: {TYPE_NAMES})",
+                        c.name, c.data_type
+                    ))
+                })?;
+                Ok(CsvColumn {
+                    name: c.name.clone(),
+                    data_type,
+                    format: c.format.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl JobSpec {
+    /// Parses a job file's text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self> {
+        toml::from_str(text).map_err(|e| Error::Spec(format!("{}: {e}", origin.display())))
+    }
+
+    /// Reads and parses a job file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+}

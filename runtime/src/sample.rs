@@ -1,0 +1,282 @@
+//! Synthetic NYC yellow-taxi trips in the 2015 CSV schema, for the demo,
+//! the tests and the benchmarks. Deterministic: the same seed gives the same
+//! bytes. Realistic where the job cares: most trips are plausible, a few
+//! are outliers the cleaning step must drop (zero coordinates, negative or
+//! huge fares, no passengers), some fields are empty, and coordinates are
+//! written like the real files (the exact decimal of a float32).
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The 2015 yellow-taxi columns and the types the NYC-taxi job reads them as.
+pub const TAXI_COLUMNS: [(&str, &str); 19] = [
+    ("VendorID", "int32"),
+    ("tpep_pickup_datetime", "timestamp[ms]"),
+    ("tpep_dropoff_datetime", "timestamp[ms]"),
+    ("passenger_count", "int32"),
+    ("trip_distance", "float32"),
+    ("pickup_longitude", "float32"),
+    ("pickup_latitude", "float32"),
+    ("RatecodeID", "int32"),
+    ("store_and_fwd_flag", "utf8"),
+    ("dropoff_longitude", "float32"),
+    ("dropoff_latitude", "float32"),
+    ("payment_type", "int32"),
+    ("fare_amount", "float32"),
+    ("extra", "float32"),
+    ("mta_tax", "float32"),
+    ("tip_amount", "float32"),
+    ("tolls_amount", "float32"),
+    ("improvement_surcharge", "float32"),
+    ("total_amount", "float32"),
+];
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct TaxiSample {
+    /// Trips in all.
+    pub rows: u64,
+    /// Files to spread them over (`yellow_tripdata_2015-MM.csv`, months
+    /// wrapping after 12 with a suffix).
+    pub files: usize,
+    pub seed: u64,
+    /// Malformed lines per million rows (a letter in a number, a missing
+    /// field), for testing bad-row policies. 0 by default.
+    pub bad_rows_per_million: u32,
+}
+
+impl Default for TaxiSample {
+    fn default() -> Self {
+        TaxiSample {
+            rows: 1_000_000,
+            files: 4,
+            seed: 2015,
+            bad_rows_per_million: 0,
+        }
+    }
+}
+
+/// A small, fast, deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// Uniform in [0, 1).
+    fn f64(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        self.f64() < p
+    }
+}
+
+fn file_name(index: usize) -> String {
+    let month = index % 12 + 1;
+    match index / 12 {
+        0 => format!("yellow_tripdata_2015-{month:02}.csv"),
+        n => format!("yellow_tripdata_2015-{month:02}-{n}.csv"),
+    }
+}
+
+/// Writes the sample into `dir` (created if needed); returns the files.
+pub fn write_taxi_csv(dir: &Path, sample: &TaxiSample) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let files = sample.files.max(1);
+    let paths: Vec<PathBuf> = (0..files).map(|i| dir.join(file_name(i))).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, path)| {
+                let rows = sample.rows / files as u64 + u64::from((i as u64) < sample.rows % files as u64);
+                scope.spawn(move || write_file(path, i, rows, sample))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("generator thread panicked"))
+    })?;
+    Ok(paths)
+}
+
+const START_2015: i64 = 1_420_070_400; // 2015-01-01 00:00:00 UTC
+const DAYS_IN_MONTH: [i64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+fn write_timestamp(out: &mut Vec<u8>, secs: i64) {
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    // civil_from_days
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let _ = write!(out, "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+}
+
+/// A coordinate as the 2015 files write them: the exact decimal of a float32.
+fn write_coord(out: &mut Vec<u8>, value: f64) {
+    let _ = write!(out, "{}", value as f32 as f64);
+}
+
+fn write_money(out: &mut Vec<u8>, cents: i64) {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.abs();
+    if c % 100 == 0 {
+        let _ = write!(out, "{sign}{}", c / 100);
+    } else if c % 10 == 0 {
+        let _ = write!(out, "{sign}{}.{}", c / 100, c % 100 / 10);
+    } else {
+        let _ = write!(out, "{sign}{}.{:02}", c / 100, c % 100);
+    }
+}
+
+fn write_file(path: &Path, index: usize, rows: u64, sample: &TaxiSample) -> std::io::Result<()> {
+    let mut rng = Rng::new(sample.seed ^ ((index as u64 + 1) << 32));
+    let mut file = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let header: Vec<&str> = TAXI_COLUMNS.iter().map(|(n, _)| *n).collect();
+    writeln!(file, "{}", header.join(","))?;
+    let month = index % 12;
+    let month_start = START_2015 + DAYS_IN_MONTH[..month].iter().sum::<i64>() * 86_400;
+    let month_secs = DAYS_IN_MONTH[month] * 86_400;
+    let bad_rate = f64::from(sample.bad_rows_per_million) / 1e6;
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    for _ in 0..rows {
+        line.clear();
+        let vendor = if rng.chance(0.45) { 1 } else { 2 };
+        let pickup = month_start + rng.below(month_secs as u64) as i64;
+        let minutes = 2.0 + 40.0 * rng.f64() * rng.f64();
+        let dropoff = pickup + (minutes * 60.0) as i64 + rng.below(60) as i64;
+        let miles = (0.3 + minutes * 0.28 * (0.6 + 0.8 * rng.f64())).min(60.0);
+        let passengers = match rng.below(1000) {
+            0..=9 => None,
+            10..=14 => Some(0),
+            15..=714 => Some(1),
+            715..=854 => Some(2),
+            855..=894 => Some(3),
+            895..=914 => Some(4),
+            915..=964 => Some(5),
+            _ => Some(6),
+        };
+        let (plon, plat) = if rng.chance(0.015) {
+            (0.0, 0.0)
+        } else {
+            (-74.02 + 0.25 * rng.f64(), 40.63 + 0.22 * rng.f64())
+        };
+        let (dlon, dlat) = if rng.chance(0.015) {
+            (0.0, 0.0)
+        } else if rng.chance(0.002) {
+            (-72.5 - rng.f64(), 41.2 + rng.f64())
+        } else {
+            (-74.02 + 0.25 * rng.f64(), 40.63 + 0.22 * rng.f64())
+        };
+        let ratecode = match rng.below(100) {
+            0..=96 => 1,
+            97..=98 => 2,
+            _ => 5,
+        };
+        let payment = match rng.below(100) {
+            0..=59 => 1,
+            60..=97 => 2,
+            98 => 3,
+            _ => 4,
+        };
+        let mut fare = 250 + (miles * 250.0) as i64 / 50 * 50;
+        match rng.below(10_000) {
+            0..=29 => fare = -fare,
+            30..=34 => fare = 50_000 + rng.below(100_000) as i64,
+            35..=54 => fare = 0,
+            _ => {}
+        }
+        let extra = [0, 50, 100][rng.below(3) as usize];
+        let tip = if payment == 1 { fare.max(0) * (10 + rng.below(15) as i64) / 100 } else { 0 };
+        let tolls = if rng.chance(0.05) { 554 } else { 0 };
+        let total = fare + extra + 50 + tip + tolls + 30;
+
+        let _ = write!(line, "{vendor},");
+        write_timestamp(&mut line, pickup);
+        line.push(b',');
+        write_timestamp(&mut line, dropoff);
+        line.push(b',');
+        if let Some(p) = passengers {
+            let _ = write!(line, "{p}");
+        }
+        let _ = write!(line, ",{:.2},", miles);
+        write_coord(&mut line, plon);
+        line.push(b',');
+        write_coord(&mut line, plat);
+        let _ = write!(line, ",{ratecode},{},", if rng.chance(0.01) { "Y" } else { "N" });
+        if rng.chance(0.003) {
+            line.push(b',');
+        } else {
+            write_coord(&mut line, dlon);
+            line.push(b',');
+            write_coord(&mut line, dlat);
+        }
+        let _ = write!(line, ",{payment},");
+        write_money(&mut line, fare);
+        line.push(b',');
+        write_money(&mut line, extra);
+        line.extend_from_slice(b",0.5,");
+        if !rng.chance(0.005) {
+            write_money(&mut line, tip);
+        }
+        line.push(b',');
+        write_money(&mut line, tolls);
+        line.extend_from_slice(b",0.3,");
+        write_money(&mut line, total);
+        if bad_rate > 0.0 && rng.chance(bad_rate) {
+            // A letter where a number goes, or a field short.
+            if rng.chance(0.5) {
+                line.splice(0..1, *b"X");
+            } else if let Some(cut) = line.iter().rposition(|&b| b == b',') {
+                line.truncate(cut);
+            }
+        }
+        line.push(b'\n');
+        file.write_all(&line)?;
+    }
+    file.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = TaxiSample {
+            rows: 500,
+            files: 2,
+            ..TaxiSample::default()
+        };
+        let a = write_taxi_csv(&dir.path().join("a"), &s).unwrap();
+        let b = write_taxi_csv(&dir.path().join("b"), &s).unwrap();
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap());
+        }
+        let text = std::fs::read_to_string(&a[0]).unwrap();
+        assert_eq!(text.lines().count(), 251);
+        assert!(text.starts_with("VendorID,tpep_pickup_datetime,"));
+        let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(row.len(), 19);
+        assert!(row[1].starts_with("2015-01-"), "{row:?}");
+    }
+}
