@@ -13,7 +13,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use arrow::array::{Array, ArrayRef, Float32Array, Int64Array, RecordBatch, TimestampMillisecondArray};
+use arrow::array::{
+    Array, ArrayRef, Float32Array, Int64Array, RecordBatch, TimestampMillisecondArray,
+};
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use taxi_features::TaxiFeatures;
 use wasmprep::sandbox::{BatchLocation, ModuleCache, PluginSettings, Sandbox};
@@ -57,10 +59,17 @@ fn taxi_batches(rows: usize) -> Vec<RecordBatch> {
     (0..rows.div_ceil(BATCH))
         .map(|b| {
             let n = BATCH.min(rows - b * BATCH);
-            let pickup: Vec<i64> = (0..n).map(|_| start_2015 + (rng.next() % 31_536_000_000) as i64).collect();
-            let dropoff: Vec<i64> = pickup.iter().map(|p| p + (rng.next() % 3_600_000) as i64).collect();
+            let pickup: Vec<i64> = (0..n)
+                .map(|_| start_2015 + (rng.next() % 31_536_000_000) as i64)
+                .collect();
+            let dropoff: Vec<i64> = pickup
+                .iter()
+                .map(|p| p + (rng.next() % 3_600_000) as i64)
+                .collect();
             let coord = |rng: &mut Rng, base: f32| -> ArrayRef {
-                Arc::new(Float32Array::from_iter_values((0..n).map(|_| base + rng.unit() * 0.2)))
+                Arc::new(Float32Array::from_iter_values(
+                    (0..n).map(|_| base + rng.unit() * 0.2),
+                ))
             };
             let columns: Vec<ArrayRef> = vec![
                 Arc::new(TimestampMillisecondArray::from(pickup)),
@@ -81,10 +90,20 @@ fn sdk_batch(batch: &RecordBatch) -> TestBatch {
     for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
         let column = match array.data_type() {
             DataType::Float32 => Column::from_values(
-                array.as_any().downcast_ref::<Float32Array>().unwrap().values().iter().copied(),
+                array
+                    .as_any()
+                    .downcast_ref::<Float32Array>()
+                    .unwrap()
+                    .values()
+                    .iter()
+                    .copied(),
             ),
             _ => {
-                let values = array.as_any().downcast_ref::<TimestampMillisecondArray>().unwrap().values();
+                let values = array
+                    .as_any()
+                    .downcast_ref::<TimestampMillisecondArray>()
+                    .unwrap()
+                    .values();
                 let mut b = PrimitiveBuilder::<i64>::with_type(
                     wasmprep_sdk::DataType::Timestamp(wasmprep_sdk::TimeUnit::Millisecond, None),
                     values.len(),
@@ -115,7 +134,10 @@ fn main() {
     let sdk_batches: Vec<TestBatch> = batches.iter().map(sdk_batch).collect();
     let mut native = Harness::<TaxiFeatures>::new(&[]).unwrap();
     let plugin = sandbox
-        .load(wasmprep_artifacts::TAXI_FEATURES.as_ref(), PluginSettings::default())
+        .load(
+            wasmprep_artifacts::TAXI_FEATURES.as_ref(),
+            PluginSettings::default(),
+        )
         .unwrap();
     let plan = plugin.contract().bind(&batches[0].schema()).unwrap();
     let mut instance = plugin.instantiate().unwrap();
@@ -151,30 +173,43 @@ fn main() {
     // 2. Passthrough of 64-bit columns.
     let ncols: usize = 4;
     let schema = Arc::new(Schema::new(
-        (0..ncols).map(|i| Field::new(format!("c{i}"), DataType::Int64, true)).collect::<Vec<_>>(),
+        (0..ncols)
+            .map(|i| Field::new(format!("c{i}"), DataType::Int64, true))
+            .collect::<Vec<_>>(),
     ));
     let pass_batches: Vec<RecordBatch> = (0..rows.div_ceil(BATCH))
         .map(|b| {
             let n = BATCH.min(rows - b * BATCH);
             let cols: Vec<ArrayRef> = (0..ncols)
-                .map(|c| Arc::new(Int64Array::from_iter_values((0..n as i64).map(|v| v * (c as i64 + 1)))) as ArrayRef)
+                .map(|c| {
+                    Arc::new(Int64Array::from_iter_values(
+                        (0..n as i64).map(|v| v * (c as i64 + 1)),
+                    )) as ArrayRef
+                })
                 .collect();
             RecordBatch::try_new(schema.clone(), cols).unwrap()
         })
         .collect();
     let names: Vec<String> = (0..ncols).map(|i| format!("c{i}")).collect();
     let settings = PluginSettings {
-        config: vec![("columns".into(), names.join(",")), ("type".into(), "int64".into())],
+        config: vec![
+            ("columns".into(), names.join(",")),
+            ("type".into(), "int64".into()),
+        ],
         ..PluginSettings::default()
     };
-    let pass = sandbox.load(wasmprep_artifacts::PASSTHROUGH.as_ref(), settings).unwrap();
+    let pass = sandbox
+        .load(wasmprep_artifacts::PASSTHROUGH.as_ref(), settings)
+        .unwrap();
     let plan = pass.contract().bind(&schema).unwrap();
     let mut instance = pass.instantiate().unwrap();
     let mut times = Vec::new();
     for _ in 0..ROUNDS {
         let t = Instant::now();
         for b in &pass_batches {
-            let out = instance.process(&plan, b, &BatchLocation::default()).unwrap();
+            let out = instance
+                .process(&plan, b, &BatchLocation::default())
+                .unwrap();
             assert_eq!(out.column(ncols - 1).len(), b.num_rows());
         }
         times.push(t.elapsed());
@@ -184,5 +219,8 @@ fn main() {
     println!("passthrough, {ncols} int64 columns x {rows} rows (best of {ROUNDS}):");
     println!("  {per_value:.3} ns/value in and back  (target <= 1 ns)");
     let bytes = values * 8.0 * 2.0;
-    println!("  {:.1} GB/s across the boundary", bytes / best(&times).as_secs_f64() / 1e9);
+    println!(
+        "  {:.1} GB/s across the boundary",
+        bytes / best(&times).as_secs_f64() / 1e9
+    );
 }

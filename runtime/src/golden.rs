@@ -38,7 +38,10 @@ pub enum Outcome {
     Mismatch(Vec<Difference>),
     /// The plugin failed where an output was expected, or the error did not
     /// contain the expected text.
-    WrongError { expected: Option<String>, got: Option<String> },
+    WrongError {
+        expected: Option<String>,
+        got: Option<String>,
+    },
     /// expected.csv was (re)written from the actual output.
     Blessed,
 }
@@ -46,22 +49,38 @@ pub enum Outcome {
 /// One difference between expected and actual output.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Difference {
-    Schema { expected: String, got: String },
-    Rows { expected: usize, got: usize },
-    Value { column: String, row: usize, expected: String, got: String },
+    Schema {
+        expected: String,
+        got: String,
+    },
+    Rows {
+        expected: usize,
+        got: usize,
+    },
+    Value {
+        column: String,
+        row: usize,
+        expected: String,
+        got: String,
+    },
 }
 
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Difference::Schema { expected, got } => write!(f, "schema: expected {expected}\n        got      {got}"),
+            Difference::Schema { expected, got } => {
+                write!(f, "schema: expected {expected}\n        got      {got}")
+            }
             Difference::Rows { expected, got } => write!(f, "rows: expected {expected}, got {got}"),
             Difference::Value {
                 column,
                 row,
                 expected,
                 got,
-            } => write!(f, "column `{column}`, row {row}: expected {expected:?}, got {got:?}"),
+            } => write!(
+                f,
+                "column `{column}`, row {row}: expected {expected:?}, got {got:?}"
+            ),
         }
     }
 }
@@ -79,7 +98,10 @@ pub fn discover(dir: &Path) -> io::Result<Vec<Case>> {
     let has_input = |d: &Path| d.join("input.csv").is_file() || d.join("input.parquet").is_file();
     if has_input(dir) {
         return Ok(vec![Case {
-            name: dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            name: dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             dir: dir.to_path_buf(),
         }]);
     }
@@ -92,7 +114,10 @@ pub fn discover(dir: &Path) -> io::Result<Vec<Case>> {
         .map(|e| e.path())
         .filter(|p| p.is_dir() && has_input(p))
         .map(|p| Case {
-            name: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            name: p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             dir: p,
         })
         .collect();
@@ -135,7 +160,8 @@ impl Case {
         if !path.is_file() {
             return Ok(CaseSettings::default());
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
@@ -168,7 +194,8 @@ impl Case {
         if bless {
             let mut text = Vec::new();
             typed_csv::write(&output, &mut text).map_err(|e| e.to_string())?;
-            std::fs::write(&expected_path, text).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+            std::fs::write(&expected_path, text)
+                .map_err(|e| format!("{}: {e}", expected_path.display()))?;
             return Ok(Outcome::Blessed);
         }
         if !expected_path.is_file() {
@@ -197,8 +224,13 @@ impl Case {
             config: config_entries(&settings.config),
             ..PluginSettings::default()
         };
-        let loaded = sandbox.load(plugin, plugin_settings).map_err(|e| e.to_string())?;
-        let plan = loaded.contract().bind(&input.schema()).map_err(|e| e.to_string())?;
+        let loaded = sandbox
+            .load(plugin, plugin_settings)
+            .map_err(|e| e.to_string())?;
+        let plan = loaded
+            .contract()
+            .bind(&input.schema())
+            .map_err(|e| e.to_string())?;
         let mut instance = loaded.instantiate().map_err(|e| e.to_string())?;
         let at = BatchLocation {
             source: format!("case {}", self.name),
@@ -206,7 +238,9 @@ impl Case {
             first_row: 0,
             rows: input.num_rows(),
         };
-        instance.process(&plan, input, &at).map_err(|e| e.to_string())
+        instance
+            .process(&plan, input, &at)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -224,7 +258,10 @@ fn schema_text(batch: &RecordBatch) -> String {
 pub fn compare(expected: &RecordBatch, got: &RecordBatch, float_tolerance: f64) -> Vec<Difference> {
     let (e, g) = (schema_text(expected), schema_text(got));
     if e != g {
-        return vec![Difference::Schema { expected: e, got: g }];
+        return vec![Difference::Schema {
+            expected: e,
+            got: g,
+        }];
     }
     let mut out = Vec::new();
     if expected.num_rows() != got.num_rows() {
@@ -256,7 +293,9 @@ fn values_match(a: &ArrayRef, b: &ArrayRef, row: usize, tolerance: f64) -> bool 
     }
     let float = |x: &ArrayRef| -> Option<f64> {
         match x.data_type() {
-            DataType::Float32 => Some(x.as_primitive::<arrow::datatypes::Float32Type>().value(row) as f64),
+            DataType::Float32 => {
+                Some(x.as_primitive::<arrow::datatypes::Float32Type>().value(row) as f64)
+            }
             DataType::Float64 => Some(x.as_primitive::<arrow::datatypes::Float64Type>().value(row)),
             _ => None,
         }

@@ -100,7 +100,8 @@ pub fn write_taxi_csv(dir: &Path, sample: &TaxiSample) -> std::io::Result<Vec<Pa
             .iter()
             .enumerate()
             .map(|(i, path)| {
-                let rows = sample.rows / files as u64 + u64::from((i as u64) < sample.rows % files as u64);
+                let rows =
+                    sample.rows / files as u64 + u64::from((i as u64) < sample.rows % files as u64);
                 scope.spawn(move || write_file(path, i, rows, sample))
             })
             .collect();
@@ -127,7 +128,13 @@ fn write_timestamp(out: &mut Vec<u8>, secs: i64) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    let _ = write!(out, "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+    let _ = write!(
+        out,
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        sod / 3600,
+        sod / 60 % 60,
+        sod % 60
+    );
 }
 
 /// A coordinate as the 2015 files write them: the exact decimal of a float32.
@@ -205,7 +212,11 @@ fn write_file(path: &Path, index: usize, rows: u64, sample: &TaxiSample) -> std:
             _ => {}
         }
         let extra = [0, 50, 100][rng.below(3) as usize];
-        let tip = if payment == 1 { fare.max(0) * (10 + rng.below(15) as i64) / 100 } else { 0 };
+        let tip = if payment == 1 {
+            fare.max(0) * (10 + rng.below(15) as i64) / 100
+        } else {
+            0
+        };
         let tolls = if rng.chance(0.05) { 554 } else { 0 };
         let total = fare + extra + 50 + tip + tolls + 30;
 
@@ -221,7 +232,11 @@ fn write_file(path: &Path, index: usize, rows: u64, sample: &TaxiSample) -> std:
         write_coord(&mut line, plon);
         line.push(b',');
         write_coord(&mut line, plat);
-        let _ = write!(line, ",{ratecode},{},", if rng.chance(0.01) { "Y" } else { "N" });
+        let _ = write!(
+            line,
+            ",{ratecode},{},",
+            if rng.chance(0.01) { "Y" } else { "N" }
+        );
         if rng.chance(0.003) {
             line.push(b',');
         } else {

@@ -59,13 +59,19 @@ pub fn type_name(t: &DataType) -> String {
 /// aliases `boolean`, `string`, `int`, `float`, `double`, `date`.
 pub fn parse_type(s: &str) -> Option<DataType> {
     let s = s.trim();
-    if let Some(args) = s.strip_prefix("timestamp[").and_then(|r| r.strip_suffix(']')) {
+    if let Some(args) = s
+        .strip_prefix("timestamp[")
+        .and_then(|r| r.strip_suffix(']'))
+    {
         let mut parts = args.splitn(2, ',');
         let unit = parse_unit(parts.next()?)?;
         let tz = parts.next().map(|z| Arc::from(z.trim()));
         return Some(DataType::Timestamp(unit, tz));
     }
-    if let Some(args) = s.strip_prefix("duration[").and_then(|r| r.strip_suffix(']')) {
+    if let Some(args) = s
+        .strip_prefix("duration[")
+        .and_then(|r| r.strip_suffix(']'))
+    {
         return Some(DataType::Duration(parse_unit(args)?));
     }
     Some(match s {
@@ -107,7 +113,13 @@ mod tests {
         ] {
             assert_eq!(parse_type(&type_name(&t)), Some(t));
         }
-        assert_eq!(parse_type("timestamp[ms, +01:00]"), Some(DataType::Timestamp(TimeUnit::Millisecond, Some("+01:00".into()))));
+        assert_eq!(
+            parse_type("timestamp[ms, +01:00]"),
+            Some(DataType::Timestamp(
+                TimeUnit::Millisecond,
+                Some("+01:00".into())
+            ))
+        );
         assert_eq!(parse_type("int33"), None);
         assert_eq!(parse_type("timestamp[hours]"), None);
     }

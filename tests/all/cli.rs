@@ -8,14 +8,22 @@ use wasmprep_artifacts::{TAXI_CLEAN, TIP_RATIO};
 
 fn wasmprep() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmprep"));
-    cmd.env("WASMPREP_CACHE_DIR", crate::cache_dir()).env("NO_COLOR", "1");
+    cmd.env("WASMPREP_CACHE_DIR", crate::cache_dir())
+        .env("NO_COLOR", "1");
     cmd
 }
 
 #[test]
 fn inspect_prints_the_contract() {
-    let out = wasmprep().args(["plugin", "inspect", TIP_RATIO]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = wasmprep()
+        .args(["plugin", "inspect", TIP_RATIO])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("plugin:  tip-ratio 0.1.0"), "{text}");
     assert!(text.contains("filters: no"), "{text}");
@@ -30,20 +38,48 @@ fn test_exits_2_and_prints_the_difference_on_a_mismatch() {
     let case = dir.path().join("wrong");
     std::fs::create_dir(&case).unwrap();
     let header = "fare_amount:float32,passenger_count:int32,pickup_longitude:float32,pickup_latitude:float32,dropoff_longitude:float32,dropoff_latitude:float32";
-    std::fs::write(case.join("input.csv"), format!("{header}\n10,1,-73.9,40.7,-73.9,40.7\n10,9,-73.9,40.7,-73.9,40.7\n")).unwrap();
+    std::fs::write(
+        case.join("input.csv"),
+        format!("{header}\n10,1,-73.9,40.7,-73.9,40.7\n10,9,-73.9,40.7,-73.9,40.7\n"),
+    )
+    .unwrap();
     // Row 1 has 9 passengers: dropped. The expected file keeps it and
     // misstates row 0.
-    std::fs::write(case.join("expected.csv"), format!("{header}\n10,2,-73.9,40.7,-73.9,40.7\n10,9,-73.9,40.7,-73.9,40.7\n")).unwrap();
-    let out = wasmprep().args(["plugin", "test", TAXI_CLEAN]).arg(dir.path()).output().unwrap();
+    std::fs::write(
+        case.join("expected.csv"),
+        format!("{header}\n10,2,-73.9,40.7,-73.9,40.7\n10,9,-73.9,40.7,-73.9,40.7\n"),
+    )
+    .unwrap();
+    let out = wasmprep()
+        .args(["plugin", "test", TAXI_CLEAN])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("FAILED   wrong: 2 difference(s)"), "{text}");
     assert!(text.contains("rows: expected 2, got 1"), "{text}");
-    assert!(text.contains("column `passenger_count`, row 0: expected \"2\", got \"1\""), "{text}");
+    assert!(
+        text.contains("column `passenger_count`, row 0: expected \"2\", got \"1\""),
+        "{text}"
+    );
 
-    std::fs::write(case.join("expected.csv"), format!("{header}\n10,1,-73.9,40.7,-73.9,40.7\n")).unwrap();
-    let out = wasmprep().args(["plugin", "test", TAXI_CLEAN]).arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::write(
+        case.join("expected.csv"),
+        format!("{header}\n10,1,-73.9,40.7,-73.9,40.7\n"),
+    )
+    .unwrap();
+    let out = wasmprep()
+        .args(["plugin", "test", TAXI_CLEAN])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -53,16 +89,30 @@ fn run_writes_parquet_that_reads_back() {
     std::fs::write(&input, "tip_amount,fare_amount\n1,4\n2,\n").unwrap();
     let output = dir.path().join("out.parquet");
     let out = wasmprep()
-        .args(["plugin", "run", TIP_RATIO, "--schema", "tip_amount:float32,fare_amount:float32", "--input"])
+        .args([
+            "plugin",
+            "run",
+            TIP_RATIO,
+            "--schema",
+            "tip_amount:float32,fare_amount:float32",
+            "--input",
+        ])
         .arg(&input)
         .arg("--output")
         .arg(&output)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (_, batches) = wasmprep::io::parquet::read(&output, None, 1024).unwrap();
     let ratio = batches[0].column_by_name("tip_ratio").unwrap();
-    let ratio = ratio.as_any().downcast_ref::<arrow::array::Float32Array>().unwrap();
+    let ratio = ratio
+        .as_any()
+        .downcast_ref::<arrow::array::Float32Array>()
+        .unwrap();
     assert_eq!(ratio.value(0), 0.25);
     assert!(ratio.is_null(1));
 }
@@ -72,8 +122,15 @@ fn run_on_untyped_csv_without_schema_says_how_to_give_one() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "tip_amount,fare_amount\n1,4\n").unwrap();
-    let out = wasmprep().args(["plugin", "run", TIP_RATIO, "--input"]).arg(&input).output().unwrap();
+    let out = wasmprep()
+        .args(["plugin", "run", TIP_RATIO, "--input"])
+        .arg(&input)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("give the CSV column types with --schema"), "{err}");
+    assert!(
+        err.contains("give the CSV column types with --schema"),
+        "{err}"
+    );
 }

@@ -9,7 +9,9 @@ fn every_example_plugin_passes_its_golden_cases() {
     let sandbox = crate::sandbox();
     let mut ran = 0;
     for artifact in ALL {
-        let Some(cases) = artifact.cases else { continue };
+        let Some(cases) = artifact.cases else {
+            continue;
+        };
         let cases = discover(cases.as_ref()).unwrap();
         assert!(!cases.is_empty(), "{} has no cases", artifact.name);
         for case in cases {
@@ -20,9 +22,15 @@ fn every_example_plugin_passes_its_golden_cases() {
         }
     }
     // taxi-clean, taxi-features, haversine (C) and tip-ratio (Python).
-    let languages: std::collections::BTreeSet<_> =
-        ALL.iter().filter(|a| a.cases.is_some()).map(|a| a.language).collect();
-    assert_eq!(languages.into_iter().collect::<Vec<_>>(), ["c", "python", "rust"]);
+    let languages: std::collections::BTreeSet<_> = ALL
+        .iter()
+        .filter(|a| a.cases.is_some())
+        .map(|a| a.language)
+        .collect();
+    assert_eq!(
+        languages.into_iter().collect::<Vec<_>>(),
+        ["c", "python", "rust"]
+    );
     assert!(ran >= 12, "only {ran} cases ran");
 }
 
@@ -31,15 +39,27 @@ fn a_wrong_expected_value_is_reported_with_column_row_and_values() {
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("case");
     std::fs::create_dir(&case).unwrap();
-    std::fs::write(case.join("input.csv"), "tip_amount:float32,fare_amount:float32\n1,4\n3,0\n").unwrap();
+    std::fs::write(
+        case.join("input.csv"),
+        "tip_amount:float32,fare_amount:float32\n1,4\n3,0\n",
+    )
+    .unwrap();
     std::fs::write(
         case.join("expected.csv"),
         "tip_amount:float32,fare_amount:float32,tip_ratio:float32\n1,4,0.5\n3,0,\n",
     )
     .unwrap();
     let cases = discover(dir.path()).unwrap();
-    let outcome = cases[0].run(&crate::sandbox(), wasmprep_artifacts::TIP_RATIO.as_ref(), false).unwrap();
-    let Outcome::Mismatch(diffs) = outcome else { panic!("{outcome:?}") };
+    let outcome = cases[0]
+        .run(
+            &crate::sandbox(),
+            wasmprep_artifacts::TIP_RATIO.as_ref(),
+            false,
+        )
+        .unwrap();
+    let Outcome::Mismatch(diffs) = outcome else {
+        panic!("{outcome:?}")
+    };
     assert_eq!(
         diffs,
         vec![Difference::Value {
@@ -59,8 +79,20 @@ fn bless_records_the_output_and_then_passes() {
     let sandbox = crate::sandbox();
     let passthrough = wasmprep_artifacts::PASSTHROUGH.as_ref();
     std::fs::write(dir.path().join("case.toml"), "[config]\ncolumns = \"x\"\n").unwrap();
-    assert!(case.run(&sandbox, passthrough, false).unwrap_err().contains("--bless"));
-    assert!(matches!(case.run(&sandbox, passthrough, true).unwrap(), Outcome::Blessed));
-    assert_eq!(std::fs::read_to_string(dir.path().join("expected.csv")).unwrap(), "x:int64\n1\n2\n");
-    assert!(matches!(case.run(&sandbox, passthrough, false).unwrap(), Outcome::Passed));
+    assert!(case
+        .run(&sandbox, passthrough, false)
+        .unwrap_err()
+        .contains("--bless"));
+    assert!(matches!(
+        case.run(&sandbox, passthrough, true).unwrap(),
+        Outcome::Blessed
+    ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("expected.csv")).unwrap(),
+        "x:int64\n1\n2\n"
+    );
+    assert!(matches!(
+        case.run(&sandbox, passthrough, false).unwrap(),
+        Outcome::Passed
+    ));
 }

@@ -69,7 +69,12 @@ fn part_files(out: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .flatten()
         .filter(|e| e.file_name().to_string_lossy().starts_with("part-"))
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -91,8 +96,14 @@ fn every_shipped_job_spec_parses_and_checks() {
     for entry in glob::glob(&format!("{}/jobs/*/*.toml", root().display())).unwrap() {
         let path = entry.unwrap();
         let spec = JobSpec::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        wasmprep::job::Job::from_spec(spec, path.parent().unwrap(), &path, Some("in"), Some(Path::new("out")))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        wasmprep::job::Job::from_spec(
+            spec,
+            path.parent().unwrap(),
+            &path,
+            Some("in"),
+            Some(Path::new("out")),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         n += 1;
     }
     assert!(n >= 1);
@@ -101,23 +112,37 @@ fn every_shipped_job_spec_parses_and_checks() {
 #[test]
 fn spec_mistakes_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    let typo = taxi_job(dir.path(), |t| t.replace("partition_mib = 64", "partition_mb = 64"));
+    let typo = taxi_job(dir.path(), |t| {
+        t.replace("partition_mib = 64", "partition_mb = 64")
+    });
     let err = JobSpec::load(&typo).unwrap_err().to_string();
     assert!(err.contains("unknown field `partition_mb`"), "{err}");
 
-    let two = taxi_job(dir.path(), |t| t.replace("fill_null = { \"*\" = -1 }", "fill_null = { \"*\" = -1 }\nselect = [\"a\"]"));
+    let two = taxi_job(dir.path(), |t| {
+        t.replace(
+            "fill_null = { \"*\" = -1 }",
+            "fill_null = { \"*\" = -1 }\nselect = [\"a\"]",
+        )
+    });
     let spec = JobSpec::load(&two).unwrap();
-    let err = wasmprep::job::Job::from_spec(spec, dir.path(), &two, Some("in"), Some(Path::new("out")))
-        .unwrap_err()
-        .to_string();
+    let err =
+        wasmprep::job::Job::from_spec(spec, dir.path(), &two, Some("in"), Some(Path::new("out")))
+            .unwrap_err()
+            .to_string();
     assert_eq!(
         err,
         "steps[3]: a step needs exactly one of select, rename, cast, fill_null or plugin (found: select, fill_null)"
     );
 
-    let bad_type = taxi_job(dir.path(), |t| t.replacen("type = \"int32\"", "type = \"int33\"", 1));
+    let bad_type = taxi_job(dir.path(), |t| {
+        t.replacen("type = \"int32\"", "type = \"int33\"", 1)
+    });
     let out = wasmprep(&["validate", bad_type.to_str().unwrap(), "--input", "."]);
-    assert!(stderr(&out).contains("input.columns: `VendorID` has unknown type `int33`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("input.columns: `VendorID` has unknown type `int33`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -125,9 +150,18 @@ fn nyc_taxi_runs_and_accounts_for_every_row() {
     let dir = tempfile::tempdir().unwrap();
     let data = sample(dir.path(), 40_000, 3, 0);
     // Small partitions: several per file.
-    let job = taxi_job(dir.path(), |t| t.replace("partition_mib = 64", "partition_mib = 0.5"));
+    let job = taxi_job(dir.path(), |t| {
+        t.replace("partition_mib = 64", "partition_mib = 0.5")
+    });
     let out = dir.path().join("out");
-    let run = wasmprep(&["run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let run = wasmprep(&[
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(stderr(&run).contains("40000 rows read"), "{}", stderr(&run));
     assert!(out.join("_SUCCESS").is_file());
@@ -145,7 +179,10 @@ fn nyc_taxi_runs_and_accounts_for_every_row() {
         totals["rows_rejected"].as_u64().unwrap(),
     );
     assert_eq!(read, written + filtered + rejected);
-    assert!(filtered > 1_000 && filtered < 8_000, "the sample's outliers are dropped: {filtered}");
+    assert!(
+        filtered > 1_000 && filtered < 8_000,
+        "the sample's outliers are dropped: {filtered}"
+    );
     assert_eq!(parquet_rows(&out), written);
     assert_eq!(m["schema"].as_array().unwrap().len(), 26);
     assert_eq!(m["plugins"][0]["name"], "taxi-clean");
@@ -159,12 +196,25 @@ fn nyc_taxi_runs_and_accounts_for_every_row() {
 fn nyc_taxi_output_matches_duckdb_read_by_pyarrow_and_polars() {
     let dir = tempfile::tempdir().unwrap();
     let data = sample(dir.path(), 30_000, 2, 0);
-    let job = taxi_job(dir.path(), |t| t.replace("partition_mib = 64", "partition_mib = 1"));
+    let job = taxi_job(dir.path(), |t| {
+        t.replace("partition_mib = 64", "partition_mib = 1")
+    });
     let out = dir.path().join("out");
-    let run = wasmprep(&["run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let run = wasmprep(&[
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(run.status.success(), "{}", stderr(&run));
     let python = root().join(".venv/bin/python");
-    assert!(python.exists(), "{} is missing: run `make deps` (duckdb, pyarrow and polars from PyPI)", python.display());
+    assert!(
+        python.exists(),
+        "{} is missing: run `make deps` (duckdb, pyarrow and polars from PyPI)",
+        python.display()
+    );
     let check = Command::new(python)
         .arg(root().join("tests/python/compare_duckdb.py"))
         .arg(format!("{}/*.csv", data.display()))
@@ -172,7 +222,11 @@ fn nyc_taxi_output_matches_duckdb_read_by_pyarrow_and_polars() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&check.stdout);
-    assert!(check.status.success(), "{text}\n{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     assert!(text.starts_with("ok: "), "{text}");
 }
 
@@ -180,13 +234,21 @@ fn nyc_taxi_output_matches_duckdb_read_by_pyarrow_and_polars() {
 fn output_is_identical_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let data = sample(dir.path(), 20_000, 2, 0);
-    let job = taxi_job(dir.path(), |t| t.replace("partition_mib = 64", "partition_mib = 0.3"));
+    let job = taxi_job(dir.path(), |t| {
+        t.replace("partition_mib = 64", "partition_mib = 0.3")
+    });
     let mut outs = Vec::new();
     for threads in ["1", "2", "3"] {
         let out = dir.path().join(format!("out-{threads}"));
         let run = wasmprep(&[
-            "run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", out.to_str().unwrap(),
-            "--threads", threads,
+            "run",
+            job.to_str().unwrap(),
+            "--input",
+            data.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
         ]);
         assert!(run.status.success(), "{}", stderr(&run));
         outs.push(out);
@@ -194,7 +256,11 @@ fn output_is_identical_whatever_the_thread_count() {
     let reference = part_files(&outs[0]);
     assert!(reference.len() >= 4);
     for out in &outs[1..] {
-        assert!(part_files(out) == reference, "part files differ in {}", out.display());
+        assert!(
+            part_files(out) == reference,
+            "part files differ in {}",
+            out.display()
+        );
         assert_eq!(manifest_identity(out), manifest_identity(&outs[0]));
     }
 }
@@ -203,27 +269,56 @@ fn output_is_identical_whatever_the_thread_count() {
 fn existing_output_is_refused_and_resume_redoes_only_what_is_missing() {
     let dir = tempfile::tempdir().unwrap();
     let data = sample(dir.path(), 20_000, 2, 0);
-    let job = taxi_job(dir.path(), |t| t.replace("partition_mib = 64", "partition_mib = 0.3"));
+    let job = taxi_job(dir.path(), |t| {
+        t.replace("partition_mib = 64", "partition_mib = 0.3")
+    });
     let out = dir.path().join("out");
-    let args = ["run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", out.to_str().unwrap()];
+    let args = [
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
     assert!(wasmprep(&args).status.success());
     let clean = part_files(&out);
 
     let again = wasmprep(&args);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("already holds results (a complete run); pass --resume"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already holds results (a complete run); pass --resume"),
+        "{}",
+        stderr(&again)
+    );
 
     // Lose two partitions (one file gone, one commit record gone) and the
     // success marker, as a crash would.
     std::fs::remove_file(out.join("part-00001.parquet")).unwrap();
     std::fs::remove_file(out.join("_commits/part-00003.json")).unwrap();
     std::fs::remove_file(out.join("_SUCCESS")).unwrap();
-    let before = std::fs::metadata(out.join("part-00000.parquet")).unwrap().modified().unwrap();
+    let before = std::fs::metadata(out.join("part-00000.parquet"))
+        .unwrap()
+        .modified()
+        .unwrap();
     let resumed = wasmprep(&[&args[..], &["--resume"]].concat());
     assert!(resumed.status.success(), "{}", stderr(&resumed));
-    assert!(stderr(&resumed).contains(&format!("({} resumed)", clean.len() - 2)), "{}", stderr(&resumed));
-    assert_eq!(std::fs::metadata(out.join("part-00000.parquet")).unwrap().modified().unwrap(), before);
-    assert!(part_files(&out) == clean, "resumed output differs from a clean run");
+    assert!(
+        stderr(&resumed).contains(&format!("({} resumed)", clean.len() - 2)),
+        "{}",
+        stderr(&resumed)
+    );
+    assert_eq!(
+        std::fs::metadata(out.join("part-00000.parquet"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        before
+    );
+    assert!(
+        part_files(&out) == clean,
+        "resumed output differs from a clean run"
+    );
     assert!(out.join("_SUCCESS").is_file());
 
     let overwritten = wasmprep(&[&args[..], &["--overwrite"]].concat());
@@ -243,16 +338,30 @@ fn a_bad_row_under_fail_names_file_line_and_column_and_leaves_no_partial_output(
     std::fs::write(data.join("trips.csv"), text).unwrap();
     let job = taxi_job(dir.path(), |t| t);
     let out = dir.path().join("out");
-    let run = wasmprep(&["run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let run = wasmprep(&[
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(run.status.code(), Some(1));
     let err = stderr(&run);
     assert!(
-        err.contains(&format!("trips.csv:4, column `fare_amount`: cannot parse \"12x\" as float32")),
+        err.contains("trips.csv:4, column `fare_amount`: cannot parse \"12x\" as float32"),
         "{err}"
     );
     assert!(!out.join("_SUCCESS").exists());
-    assert!(part_files(&out).is_empty(), "no part file of the failed partition");
-    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(
+        part_files(&out).is_empty(),
+        "no part file of the failed partition"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
     assert!(leftovers.iter().all(|n| n == "_commits"), "{leftovers:?}");
 }
 
@@ -262,14 +371,27 @@ fn quarantine_sets_bad_rows_aside_and_counts_them() {
     let data = sample(dir.path(), 20_000, 2, 5_000);
     for (format, ext) in [("csv", "csv"), ("jsonl", "jsonl")] {
         let job = taxi_job(dir.path(), |t| {
-            t.replace("bad_rows = \"fail\"", &format!("bad_rows = \"quarantine\"\nquarantine_format = \"{format}\""))
+            t.replace(
+                "bad_rows = \"fail\"",
+                &format!("bad_rows = \"quarantine\"\nquarantine_format = \"{format}\""),
+            )
         });
         let out = dir.path().join(format!("out-{format}"));
-        let run = wasmprep(&["run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        let run = wasmprep(&[
+            "run",
+            job.to_str().unwrap(),
+            "--input",
+            data.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ]);
         assert!(run.status.success(), "{}", stderr(&run));
         let m = manifest(&out);
         let rejected = m["totals"]["rows_rejected"].as_u64().unwrap();
-        assert!((40..=200).contains(&rejected), "about 0.5% of 20000 rows: {rejected}");
+        assert!(
+            (40..=200).contains(&rejected),
+            "about 0.5% of 20000 rows: {rejected}"
+        );
         assert_eq!(m["totals"]["rows_read"], 20_000);
         assert_eq!(m["rows_balanced"], true);
         let mut lines = 0;
@@ -278,7 +400,11 @@ fn quarantine_sets_bad_rows_aside_and_counts_them() {
                 assert!(file.ends_with(ext));
                 let text = std::fs::read_to_string(out.join(file)).unwrap();
                 let rows: Vec<&str> = text.lines().collect();
-                let body = if format == "csv" { &rows[1..] } else { &rows[..] };
+                let body = if format == "csv" {
+                    &rows[1..]
+                } else {
+                    &rows[..]
+                };
                 assert_eq!(body.len() as u64, p["rows_rejected"].as_u64().unwrap());
                 lines += body.len() as u64;
                 if format == "jsonl" {
@@ -301,19 +427,43 @@ fn input_problems_are_reported_before_any_output_is_written() {
     let job = taxi_job(dir.path(), |t| t);
     let out = dir.path().join("out");
     let cases = [
-        (dir.path().join("nowhere").display().to_string(), "does not exist"),
-        (format!("{}/*.csv", dir.path().display()), "matches no csv file"),
+        (
+            dir.path().join("nowhere").display().to_string(),
+            "does not exist",
+        ),
+        (
+            format!("{}/*.csv", dir.path().display()),
+            "matches no csv file",
+        ),
     ];
     for (input, expected) in cases {
-        let run = wasmprep(&["run", job.to_str().unwrap(), "--input", &input, "--output", out.to_str().unwrap()]);
+        let run = wasmprep(&[
+            "run",
+            job.to_str().unwrap(),
+            "--input",
+            &input,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(run.status.code(), Some(1));
         assert!(stderr(&run).contains(expected), "{}", stderr(&run));
         assert!(!out.exists());
     }
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
-    std::fs::write(data.join("a.csv"), "VendorID,pickup\n1,2015-01-01 00:00:00\n").unwrap();
-    let run = wasmprep(&["run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    std::fs::write(
+        data.join("a.csv"),
+        "VendorID,pickup\n1,2015-01-01 00:00:00\n",
+    )
+    .unwrap();
+    let run = wasmprep(&[
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(
         stderr(&run).contains("the header does not match the schema: column 2 is `pickup` in the file but `tpep_pickup_datetime` in the job"),
         "{}",
@@ -326,9 +476,18 @@ fn input_problems_are_reported_before_any_output_is_written() {
 fn parquet_input_is_partitioned_by_row_groups() {
     let dir = tempfile::tempdir().unwrap();
     let data = sample(dir.path(), 20_000, 1, 0);
-    let job = taxi_job(dir.path(), |t| t.replace("row_group_rows = 1048576", "row_group_rows = 3000"));
+    let job = taxi_job(dir.path(), |t| {
+        t.replace("row_group_rows = 1048576", "row_group_rows = 3000")
+    });
     let first = dir.path().join("first");
-    let run = wasmprep(&["run", job.to_str().unwrap(), "--input", data.to_str().unwrap(), "--output", first.to_str().unwrap()]);
+    let run = wasmprep(&[
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--output",
+        first.to_str().unwrap(),
+    ]);
     assert!(run.status.success(), "{}", stderr(&run));
     let written = manifest(&first)["totals"]["rows_written"].as_u64().unwrap();
 
@@ -345,11 +504,23 @@ cast = { VendorID = "int64" }
 "#;
     let path = dir.path().join("parquet.toml");
     std::fs::write(&path, spec).unwrap();
-    let plan = wasmprep(&["plan", path.to_str().unwrap(), "--input", first.to_str().unwrap()]);
+    let plan = wasmprep(&[
+        "plan",
+        path.to_str().unwrap(),
+        "--input",
+        first.to_str().unwrap(),
+    ]);
     let text = String::from_utf8_lossy(&plan.stdout).into_owned();
     assert!(text.contains("row groups [0]"), "{text}");
     let second = dir.path().join("second");
-    let run = wasmprep(&["run", path.to_str().unwrap(), "--input", first.to_str().unwrap(), "--output", second.to_str().unwrap()]);
+    let run = wasmprep(&[
+        "run",
+        path.to_str().unwrap(),
+        "--input",
+        first.to_str().unwrap(),
+        "--output",
+        second.to_str().unwrap(),
+    ]);
     assert!(run.status.success(), "{}", stderr(&run));
     let m = manifest(&second);
     assert_eq!(m["totals"]["rows_written"].as_u64().unwrap(), written);
@@ -361,8 +532,18 @@ cast = { VendorID = "int64" }
 fn validate_checks_every_plugin_contract_without_touching_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = sample(dir.path(), 100, 1, 0);
-    let job = taxi_job(dir.path(), |t| t.replace("\"pickup_datetime\", \"dropoff_datetime\",", "\"pickup_datetime\","));
-    let out = wasmprep(&["validate", job.to_str().unwrap(), "--input", data.to_str().unwrap()]);
+    let job = taxi_job(dir.path(), |t| {
+        t.replace(
+            "\"pickup_datetime\", \"dropoff_datetime\",",
+            "\"pickup_datetime\",",
+        )
+    });
+    let out = wasmprep(&[
+        "validate",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("steps[4] (plugin): plugin taxi-features reads column `dropoff_datetime`, which the input does not have"),
@@ -370,7 +551,12 @@ fn validate_checks_every_plugin_contract_without_touching_data() {
         stderr(&out)
     );
     let job = taxi_job(dir.path(), |t| t);
-    let ok = wasmprep(&["validate", job.to_str().unwrap(), "--input", data.to_str().unwrap()]);
+    let ok = wasmprep(&[
+        "validate",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+    ]);
     let text = String::from_utf8_lossy(&ok.stdout);
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(text.contains("reads 14 of 19 columns"), "{text}");

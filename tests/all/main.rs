@@ -25,9 +25,16 @@ pub fn cache_dir() -> PathBuf {
 }
 
 /// Loads a test plugin with configuration entries.
-pub fn load(sandbox: &Sandbox, wasm: &str, config: &[(&str, &str)]) -> wasmprep::sandbox::Result<Arc<Plugin>> {
+pub fn load(
+    sandbox: &Sandbox,
+    wasm: &str,
+    config: &[(&str, &str)],
+) -> wasmprep::sandbox::Result<Arc<Plugin>> {
     let settings = PluginSettings {
-        config: config.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        config: config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         ..PluginSettings::default()
     };
     sandbox.load(wasm.as_ref(), settings)

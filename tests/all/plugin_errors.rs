@@ -28,11 +28,19 @@ fn missing_column_names_plugin_column_and_what_there_is() {
     let sandbox = sandbox();
     let plugin = load(&sandbox, TAXI_FEATURES, &[]).unwrap();
     let batch = RecordBatch::try_new(
-        Arc::new(Schema::new(vec![Field::new("fare", DataType::Float64, true)])),
+        Arc::new(Schema::new(vec![Field::new(
+            "fare",
+            DataType::Float64,
+            true,
+        )])),
         vec![Arc::new(Float64Array::from(vec![1.0]))],
     )
     .unwrap();
-    let err = plugin.contract().bind(&batch.schema()).unwrap_err().to_string();
+    let err = plugin
+        .contract()
+        .bind(&batch.schema())
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         err,
         "plugin taxi-features reads column `pickup_datetime`, which the input does not have (it has: fare)"
@@ -62,7 +70,10 @@ fn output_of_wrong_type_is_refused() {
         ),
         "{err}"
     );
-    assert!(err.contains("80"), "names the bytes a float64 column of 10 rows needs: {err}");
+    assert!(
+        err.contains("80"),
+        "names the bytes a float64 column of 10 rows needs: {err}"
+    );
 }
 
 #[test]
@@ -70,7 +81,10 @@ fn invalid_utf8_output_is_refused() {
     let sandbox = sandbox();
     let plugin = load(&sandbox, MISBEHAVE, &[("mode", "bad-utf8")]).unwrap();
     let err = process_err(&plugin, &x_batch(4));
-    assert!(err.contains("column `y` (utf8)") && err.contains("UTF8"), "{err}");
+    assert!(
+        err.contains("column `y` (utf8)") && err.contains("UTF8"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -78,7 +92,10 @@ fn a_filtering_plugin_without_selection_is_refused() {
     let sandbox = sandbox();
     let plugin = load(&sandbox, MISBEHAVE, &[("mode", "no-selection")]).unwrap();
     let err = process_err(&plugin, &x_batch(4));
-    assert!(err.ends_with("the contract filters rows but no selection was returned"), "{err}");
+    assert!(
+        err.ends_with("the contract filters rows but no selection was returned"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -90,7 +107,10 @@ fn a_trap_names_plugin_batch_rows_and_the_panic_message() {
         err.starts_with("plugin misbehave, batch 3 (rows 1000..1007) of test.csv: trapped: "),
         "{err}"
     );
-    assert!(err.contains("misbehave: panicking on purpose in batch of 7 rows"), "{err}");
+    assert!(
+        err.contains("misbehave: panicking on purpose in batch of 7 rows"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -101,12 +121,18 @@ fn an_instance_that_trapped_is_rebuilt_before_its_next_batch() {
     let plan = plugin.contract().bind(&batch.schema()).unwrap();
     let mut instance = plugin.instantiate().unwrap();
     let first = instance.process(&plan, &batch, &crate::at(0, 0, 5));
-    assert!(first.unwrap_err().to_string().contains("trapping on the first batch only"));
+    assert!(first
+        .unwrap_err()
+        .to_string()
+        .contains("trapping on the first batch only"));
     // A fresh instance starts with its call counter at zero again, so it
     // would trap once more if it were reused as is... unless rebuilt: the
     // rebuilt instance's first call traps, proving it is new.
     let second = instance.process(&plan, &batch, &crate::at(1, 5, 5));
-    assert!(second.unwrap_err().to_string().contains("batch 1 (rows 5..10)"));
+    assert!(second
+        .unwrap_err()
+        .to_string()
+        .contains("batch 1 (rows 5..10)"));
 }
 
 #[test]
@@ -122,12 +148,16 @@ fn invalid_input_reported_by_the_plugin_names_the_absolute_row_and_column() {
 #[test]
 fn configuration_errors_name_the_plugin() {
     let sandbox = sandbox();
-    let err = load(&sandbox, MISBEHAVE, &[("mode", "config-error")]).err().unwrap();
+    let err = load(&sandbox, MISBEHAVE, &[("mode", "config-error")])
+        .err()
+        .unwrap();
     assert_eq!(
         err.to_string(),
         "plugin misbehave rejected its configuration: mode config-error refuses every configuration"
     );
-    let err = load(&sandbox, TAXI_FEATURES, &[("resolution", "0.1")]).err().unwrap();
+    let err = load(&sandbox, TAXI_FEATURES, &[("resolution", "0.1")])
+        .err()
+        .unwrap();
     assert_eq!(
         err.to_string(),
         "plugin taxi-features rejected its configuration: unknown key(s): resolution"
@@ -139,6 +169,16 @@ fn a_file_that_is_not_a_component_is_refused_with_its_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("junk.wasm");
     std::fs::write(&path, b"not wasm").unwrap();
-    let err = sandbox().load(&path, Default::default()).err().unwrap().to_string();
-    assert!(err.starts_with(&format!("plugin {} is not a usable WebAssembly component", path.display())), "{err}");
+    let err = sandbox()
+        .load(&path, Default::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "plugin {} is not a usable WebAssembly component",
+            path.display()
+        )),
+        "{err}"
+    );
 }

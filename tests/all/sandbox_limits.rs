@@ -22,7 +22,9 @@ fn a_batch_past_its_time_limit_is_interrupted() {
         timeout_secs: 0.3,
         ..Limits::default()
     };
-    let plugin = sandbox.load(MISBEHAVE.as_ref(), with_limits("loop", limits)).unwrap();
+    let plugin = sandbox
+        .load(MISBEHAVE.as_ref(), with_limits("loop", limits))
+        .unwrap();
     let started = std::time::Instant::now();
     let err = process_err(&plugin, &x_batch(3));
     assert_eq!(
@@ -41,7 +43,9 @@ fn growing_past_the_memory_cap_is_reported_as_such() {
         memory_mib: 64,
         ..Limits::default()
     };
-    let plugin = sandbox.load(MISBEHAVE.as_ref(), with_limits("oom", limits)).unwrap();
+    let plugin = sandbox
+        .load(MISBEHAVE.as_ref(), with_limits("oom", limits))
+        .unwrap();
     let err = process_err(&plugin, &x_batch(3));
     assert!(
         err.starts_with(
@@ -64,8 +68,14 @@ fn an_import_that_is_not_granted_fails_the_load_naming_it() {
         "{err}"
     );
     // Rust's std::fs brings in the filesystem and, for file times, the clock.
-    assert!(err.contains("`wasi:filesystem/preopens@0.2.6` (needs the `dirs` grant)"), "{err}");
-    assert!(err.contains("`wasi:clocks/wall-clock@0.2.6` (needs the `clock` grant)"), "{err}");
+    assert!(
+        err.contains("`wasi:filesystem/preopens@0.2.6` (needs the `dirs` grant)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`wasi:clocks/wall-clock@0.2.6` (needs the `clock` grant)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -95,7 +105,10 @@ fn a_granted_directory_is_readable() {
         .process(&plan, &batch, &crate::at(0, 0, 2))
         .unwrap();
     let len = out.column_by_name("file_len").unwrap();
-    let len = len.as_any().downcast_ref::<arrow::array::Int64Array>().unwrap();
+    let len = len
+        .as_any()
+        .downcast_ref::<arrow::array::Int64Array>()
+        .unwrap();
     assert_eq!(len.values(), &[5, 5]);
 }
 
@@ -127,15 +140,26 @@ fn plugin_logs_are_capped_per_call_and_prints_become_log_lines() {
     };
     tracing::subscriber::with_default(subscriber, || {
         let sandbox = sandbox();
-        let plugin = sandbox.load(MISBEHAVE.as_ref(), with_limits("log-flood", limits)).unwrap();
+        let plugin = sandbox
+            .load(MISBEHAVE.as_ref(), with_limits("log-flood", limits))
+            .unwrap();
         let batch = x_batch(3);
         let plan = plugin.contract().bind(&batch.schema()).unwrap();
-        let out = plugin.instantiate().unwrap().process(&plan, &batch, &crate::at(0, 0, 3));
+        let out = plugin
+            .instantiate()
+            .unwrap()
+            .process(&plan, &batch, &crate::at(0, 0, 3));
         assert!(out.is_ok(), "a chatty plugin still works: {out:?}");
     });
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let kept = text.matches("message ").count();
-    assert!((10..=20).contains(&kept), "about 2000 bytes of 100-byte messages kept, got {kept}");
-    assert!(text.contains("dropped=") && text.contains("budget of 2000 bytes"), "{text}");
+    assert!(
+        (10..=20).contains(&kept),
+        "about 2000 bytes of 100-byte messages kept, got {kept}"
+    );
+    assert!(
+        text.contains("dropped=") && text.contains("budget of 2000 bytes"),
+        "{text}"
+    );
     assert!(text.contains("plugin=\"misbehave\""), "{text}");
 }

@@ -32,7 +32,15 @@ fn main() {
     let plugins_dir = target.join("plugins");
     std::fs::create_dir_all(&plugins_dir).unwrap();
 
-    for watched in ["plugins", "tests/plugins", "sdk/wit", "sdk/rust", "sdk/c", "Cargo.toml", "Cargo.lock"] {
+    for watched in [
+        "plugins",
+        "tests/plugins",
+        "sdk/wit",
+        "sdk/rust",
+        "sdk/c",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     println!("cargo:rerun-if-env-changed=COMPONENTIZE_PY");
@@ -42,7 +50,11 @@ fn main() {
     plugins.extend(discover(&root.join("tests/plugins"), false));
     for p in plugins.iter().filter(|p| p.example) {
         if !p.dir.join("tests/cases").is_dir() {
-            panic!("example plugin {} has no golden cases in {}/tests/cases", p.name, p.dir.display());
+            panic!(
+                "example plugin {} has no golden cases in {}/tests/cases",
+                p.name,
+                p.dir.display()
+            );
         }
     }
 
@@ -59,7 +71,9 @@ fn main() {
 
 fn discover(dir: &Path, example: bool) -> Vec<Plugin> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if !path.is_dir() {
@@ -113,7 +127,14 @@ fn build_rust(root: &Path, target: &Path, plugins_dir: &Path, plugins: &[&Plugin
     let wasm_target = target.join("wasm");
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
-        .args(["build", "--target", "wasm32-wasip2", "--profile", "plugin", "--target-dir"])
+        .args([
+            "build",
+            "--target",
+            "wasm32-wasip2",
+            "--profile",
+            "plugin",
+            "--target-dir",
+        ])
         .arg(&wasm_target);
     for p in plugins {
         cmd.arg("-p").arg(package_name(&p.dir));
@@ -151,10 +172,17 @@ fn copy_if_changed(from: &Path, to: &Path) {
 
 fn build_c(root: &Path, out_dir: &Path, plugins_dir: &Path, p: &Plugin) {
     let bindings = out_dir.join("c-bindings");
-    wasmprep_c_bindgen::generate(&root.join("sdk/wit"), &bindings).unwrap_or_else(|e| panic!("{e}"));
+    wasmprep_c_bindgen::generate(&root.join("sdk/wit"), &bindings)
+        .unwrap_or_else(|e| panic!("{e}"));
     let module = out_dir.join(format!("{}.module.wasm", p.name));
     let mut cmd = Command::new(std::env::var("CLANG").unwrap_or_else(|_| "clang".into()));
-    cmd.args(["--target=wasm32-wasi", "-mexec-model=reactor", "-O2", "-Wall", "-Werror"]);
+    cmd.args([
+        "--target=wasm32-wasi",
+        "-mexec-model=reactor",
+        "-O2",
+        "-Wall",
+        "-Werror",
+    ]);
     if let Ok(sysroot) = std::env::var("WASI_SYSROOT") {
         cmd.arg(format!("--sysroot={sysroot}"));
     }
@@ -179,7 +207,8 @@ fn build_c(root: &Path, out_dir: &Path, plugins_dir: &Path, p: &Plugin) {
         ),
     );
     let bytes = std::fs::read(&module).unwrap();
-    let component = wasmprep_c_bindgen::componentize(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+    let component =
+        wasmprep_c_bindgen::componentize(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.name));
     std::fs::write(plugins_dir.join(format!("{}.wasm", p.name)), component).unwrap();
 }
 
@@ -200,7 +229,15 @@ fn build_python(root: &Path, plugins_dir: &Path, p: &Plugin) {
     cmd.current_dir(&p.dir)
         .arg("-d")
         .arg(root.join("sdk/wit"))
-        .args(["-w", "plugin", "componentize", "--stub-wasi", "app", "-p", "."])
+        .args([
+            "-w",
+            "plugin",
+            "componentize",
+            "--stub-wasi",
+            "app",
+            "-p",
+            ".",
+        ])
         .arg("-o")
         .arg(&out);
     run(
@@ -218,7 +255,12 @@ fn write_paths(out_dir: &Path, plugins_dir: &Path, plugins: &[Plugin]) {
     for p in plugins {
         let wasm = plugins_dir.join(format!("{}.wasm", p.name));
         let konst = p.name.to_uppercase().replace('-', "_");
-        src += &format!("/// `{}` ({}).\npub const {konst}: &str = {:?};\n", p.name, p.language, wasm.display().to_string());
+        src += &format!(
+            "/// `{}` ({}).\npub const {konst}: &str = {:?};\n",
+            p.name,
+            p.language,
+            wasm.display().to_string()
+        );
         let cases = p.dir.join("tests/cases");
         let cases = if cases.is_dir() {
             format!("Some({:?})", cases.display().to_string())

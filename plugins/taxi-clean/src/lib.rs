@@ -10,7 +10,9 @@
 //! Reads fare_amount, the four coordinates (float32) and passenger_count
 //! (int32); writes no column, only a row selection. No configuration.
 
-use wasmprep_sdk::{Batch, Config, Contract, DataType, Output, Plugin, PrimitiveView, Result, Selection};
+use wasmprep_sdk::{
+    Batch, Config, Contract, DataType, Output, Plugin, PrimitiveView, Result, Selection,
+};
 
 /// (column, lower bound, upper bound), both exclusive.
 const FLOAT_BOUNDS: [(&str, f32, f32); 5] = [
@@ -69,7 +71,10 @@ mod tests {
         let n = fare.len();
         TestBatch::new()
             .with("fare_amount", Column::from_options(fare.iter().copied()))
-            .with("passenger_count", Column::from_options(passengers.iter().copied()))
+            .with(
+                "passenger_count",
+                Column::from_options(passengers.iter().copied()),
+            )
             .with("pickup_longitude", Column::from_values(vec![lon; n]))
             .with("dropoff_longitude", Column::from_values(vec![-73.9f32; n]))
             .with("pickup_latitude", Column::from_values(vec![lat; n]))
@@ -81,7 +86,15 @@ mod tests {
         let mut p = Harness::<TaxiClean>::new(&[]).unwrap();
         let out = p
             .process(batch(
-                &[Some(10.0), Some(0.0), Some(500.0), Some(499.9), None, Some(5.0), Some(5.0)],
+                &[
+                    Some(10.0),
+                    Some(0.0),
+                    Some(500.0),
+                    Some(499.9),
+                    None,
+                    Some(5.0),
+                    Some(5.0),
+                ],
                 &[Some(1), Some(1), Some(1), Some(5), Some(1), Some(6), None],
                 -73.9,
                 40.7,
@@ -93,15 +106,21 @@ mod tests {
     #[test]
     fn coordinates_outside_new_york_are_dropped() {
         let mut p = Harness::<TaxiClean>::new(&[]).unwrap();
-        let out = p.process(batch(&[Some(10.0)], &[Some(1)], 0.0, 40.7)).unwrap();
+        let out = p
+            .process(batch(&[Some(10.0)], &[Some(1)], 0.0, 40.7))
+            .unwrap();
         assert_eq!(out.kept_rows(), Some(vec![]));
-        let out = p.process(batch(&[Some(10.0)], &[Some(1)], -73.9, 42.0)).unwrap();
+        let out = p
+            .process(batch(&[Some(10.0)], &[Some(1)], -73.9, 42.0))
+            .unwrap();
         assert_eq!(out.kept_rows(), Some(vec![]));
     }
 
     #[test]
     fn unknown_config_is_refused() {
-        let err = Harness::<TaxiClean>::new(&[("max_fare", "100")]).err().unwrap();
+        let err = Harness::<TaxiClean>::new(&[("max_fare", "100")])
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("max_fare"), "{err}");
     }
 }

@@ -1,11 +1,11 @@
 //! `taxi-features`: the seed job's features of a NYC-taxi trip.
 //!
-//! From pickup_datetime and dropoff_datetime (timestamp[ms], read as UTC
+//! From pickup_datetime and dropoff_datetime (`timestamp[ms]`, read as UTC
 //! wall time) and the four float32 coordinates, adds:
 //! - hour, year, month, day, day_of_week (Monday = 0), is_weekend: int32 of
 //!   the pickup time. is_weekend is `day_of_week > 5` (Sundays only), the
 //!   seed's rule, kept on purpose so results match it.
-//! - diff = dropoff_datetime − pickup_datetime: duration[ms].
+//! - diff = dropoff_datetime − pickup_datetime: `duration[ms]`.
 //! - pickup_latitude_r, pickup_longitude_r, dropoff_latitude_r,
 //!   dropoff_longitude_r = floor(x / 0.01) · 0.01: float32.
 //! - h_distance: haversine distance in km (earth radius 6371): float32.
@@ -85,17 +85,19 @@ impl Plugin for TaxiFeatures {
 
         for c in &coords {
             let v = c.values();
-            out = out.column(Column::from_fn(n, |i| round_down(v[i])).with_nulls_from(&[c.validity()]));
+            out = out
+                .column(Column::from_fn(n, |i| round_down(v[i])).with_nulls_from(&[c.validity()]));
         }
 
         let [lat1, lon1, lat2, lon2] = [coords[0], coords[1], coords[2], coords[3]];
         let (a, b, c, e) = (lat1.values(), lon1.values(), lat2.values(), lon2.values());
-        let distance = Column::from_fn(n, |i| haversine_km(a[i], b[i], c[i], e[i])).with_nulls_from(&[
-            lat1.validity(),
-            lon1.validity(),
-            lat2.validity(),
-            lon2.validity(),
-        ]);
+        let distance = Column::from_fn(n, |i| haversine_km(a[i], b[i], c[i], e[i]))
+            .with_nulls_from(&[
+                lat1.validity(),
+                lon1.validity(),
+                lat2.validity(),
+                lon2.validity(),
+            ]);
         Ok(out.column(distance))
     }
 }
@@ -131,7 +133,14 @@ impl DateParts {
     }
 
     fn as_array(&self) -> [i32; 6] {
-        [self.hour, self.year, self.month, self.day, self.day_of_week, self.is_weekend]
+        [
+            self.hour,
+            self.year,
+            self.month,
+            self.day,
+            self.day_of_week,
+            self.is_weekend,
+        ]
     }
 }
 
@@ -173,7 +182,8 @@ mod tests {
     use wasmprep_sdk::testing::{Harness, TestBatch};
 
     fn ts(values: &[Option<i64>]) -> Column {
-        let mut b = PrimitiveBuilder::<i64>::with_type(DataType::Timestamp(TimeUnit::Millisecond, None), 0);
+        let mut b =
+            PrimitiveBuilder::<i64>::with_type(DataType::Timestamp(TimeUnit::Millisecond, None), 0);
         values.iter().for_each(|v| b.push_option(*v));
         b.finish()
     }
@@ -182,15 +192,24 @@ mod tests {
     fn calendar_fields_match_known_dates() {
         // 2015-01-15 19:05:39 was a Thursday.
         let p = DateParts::of(1_421_348_739_000);
-        assert_eq!((p.year, p.month, p.day, p.hour, p.day_of_week, p.is_weekend), (2015, 1, 15, 19, 3, 0));
+        assert_eq!(
+            (p.year, p.month, p.day, p.hour, p.day_of_week, p.is_weekend),
+            (2015, 1, 15, 19, 3, 0)
+        );
         // 2015-03-01 00:00:00 was a Sunday: the only weekend day by the seed's rule.
         let p = DateParts::of(1_425_168_000_000);
-        assert_eq!((p.year, p.month, p.day, p.hour, p.day_of_week, p.is_weekend), (2015, 3, 1, 0, 6, 1));
+        assert_eq!(
+            (p.year, p.month, p.day, p.hour, p.day_of_week, p.is_weekend),
+            (2015, 3, 1, 0, 6, 1)
+        );
         // A Saturday is not a weekend day for the seed.
         assert_eq!(DateParts::of(1_425_081_600_000).is_weekend, 0);
         // Before the epoch: 1969-12-31 23:00.
         let p = DateParts::of(-3_600_000);
-        assert_eq!((p.year, p.month, p.day, p.hour, p.day_of_week), (1969, 12, 31, 23, 2));
+        assert_eq!(
+            (p.year, p.month, p.day, p.hour, p.day_of_week),
+            (1969, 12, 31, 23, 2)
+        );
     }
 
     #[test]
@@ -213,15 +232,27 @@ mod tests {
                     .with("dropoff_datetime", ts(&[Some(1_421_349_339_000), Some(0)]))
                     .with("pickup_latitude", Column::from_values([40.75f32, 40.75]))
                     .with("pickup_longitude", Column::from_values([-73.99f32, -73.99]))
-                    .with("dropoff_latitude", Column::from_options([Some(40.76f32), None]))
-                    .with("dropoff_longitude", Column::from_values([-73.98f32, -73.98])),
+                    .with(
+                        "dropoff_latitude",
+                        Column::from_options([Some(40.76f32), None]),
+                    )
+                    .with(
+                        "dropoff_longitude",
+                        Column::from_values([-73.98f32, -73.98]),
+                    ),
             )
             .unwrap();
         assert_eq!(out.primitive::<i32>("hour"), vec![Some(19), None]);
         assert_eq!(out.primitive::<i64>("diff"), vec![Some(600_000), None]);
-        assert_eq!(out.primitive::<f32>("pickup_latitude_r"), vec![Some(40.75), Some(40.75)]);
+        assert_eq!(
+            out.primitive::<f32>("pickup_latitude_r"),
+            vec![Some(40.75), Some(40.75)]
+        );
         assert_eq!(out.primitive::<f32>("dropoff_latitude_r")[1], None);
         assert_eq!(out.primitive::<f32>("h_distance")[1], None);
-        assert_eq!(out.column("diff").data_type(), &DataType::Duration(TimeUnit::Millisecond));
+        assert_eq!(
+            out.column("diff").data_type(),
+            &DataType::Duration(TimeUnit::Millisecond)
+        );
     }
 }

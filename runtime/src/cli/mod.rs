@@ -18,8 +18,10 @@ pub const EXIT_MISMATCH: u8 = 2;
 /// Prepare data at cluster scale with sandboxed WebAssembly plugins.
 #[derive(Parser, Debug)]
 #[command(name = "wasmprep", version, propagate_version = true)]
-#[command(after_help = "Exit codes: 0 success, 1 error, 2 a plugin test case did not match.\n\
-Logging: RUST_LOG=debug (or -v) for more detail.")]
+#[command(
+    after_help = "Exit codes: 0 success, 1 error, 2 a plugin test case did not match.\n\
+Logging: RUST_LOG=debug (or -v) for more detail."
+)]
 pub struct Cli {
     /// More logging (-v debug, -vv trace). RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]

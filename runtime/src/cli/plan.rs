@@ -18,17 +18,34 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let job = Job::load(&args.job, args.input.as_deref(), Some(std::path::Path::new(".")))?;
+    let job = Job::load(
+        &args.job,
+        args.input.as_deref(),
+        Some(std::path::Path::new(".")),
+    )?;
     let plan = plan(&job)?;
     println!("{:>6}  {:>12}  {:>24}  file", "part", "bytes", "range");
     for p in &plan.partitions {
         let range = match &p.input {
             PartitionInput::CsvRange { start, end } => format!("{start}..{end}"),
-            PartitionInput::RowGroups { groups, rows } => format!("row groups {groups:?} ({rows} rows)"),
+            PartitionInput::RowGroups { groups, rows } => {
+                format!("row groups {groups:?} ({rows} rows)")
+            }
         };
-        println!("{:>6}  {:>12}  {:>24}  {}", p.id, p.bytes, range, p.file.display());
+        println!(
+            "{:>6}  {:>12}  {:>24}  {}",
+            p.id,
+            p.bytes,
+            range,
+            p.file.display()
+        );
     }
     let total: u64 = plan.files.iter().map(|(_, b)| b).sum();
-    println!("{} partition(s) over {} file(s), {} bytes", plan.partitions.len(), plan.files.len(), total);
+    println!(
+        "{} partition(s) over {} file(s), {} bytes",
+        plan.partitions.len(),
+        plan.files.len(),
+        total
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -10,11 +10,13 @@ use wasmprep::sandbox::{ModuleCache, Sandbox};
 
 /// Run a job: read the input, apply the steps, write Parquet.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  wasmprep run jobs/nyc-taxi/job.toml --input data/taxi --output out/taxi\n\n\
+#[command(
+    after_help = "Example:\n  wasmprep run jobs/nyc-taxi/job.toml --input data/taxi --output out/taxi\n\n\
     The output directory gets one part-NNNNN.parquet per partition (each renamed into\n\
     place when complete), _manifest.json and, last, _SUCCESS. A directory that already\n\
     holds results is refused unless --resume (redo only partitions without a valid\n\
-    commit) or --overwrite.")]
+    commit) or --overwrite."
+)]
 pub struct Args {
     /// The job spec (TOML).
     pub job: PathBuf,

@@ -9,7 +9,9 @@ use wasmprep::sample::{write_taxi_csv, TaxiSample};
 #[derive(Subcommand, Debug)]
 pub enum SampleCommand {
     /// NYC yellow-taxi trips in the 2015 CSV schema (deterministic).
-    #[command(after_help = "Example:\n  wasmprep sample taxi --rows 2000000 --files 4 --output data/taxi")]
+    #[command(
+        after_help = "Example:\n  wasmprep sample taxi --rows 2000000 --files 4 --output data/taxi"
+    )]
     Taxi(TaxiArgs),
 }
 
@@ -45,8 +47,18 @@ pub fn run(cmd: SampleCommand) -> anyhow::Result<ExitCode> {
                 bad_rows_per_million: a.bad_rows_per_million,
             };
             let files = write_taxi_csv(&a.output, &sample)?;
-            let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
-            eprintln!("{} rows in {} files, {:.1} MB -> {}", a.rows, files.len(), bytes as f64 / 1e6, a.output.display());
+            let bytes: u64 = files
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum();
+            eprintln!(
+                "{} rows in {} files, {:.1} MB -> {}",
+                a.rows,
+                files.len(),
+                bytes as f64 / 1e6,
+                a.output.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -38,7 +38,12 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     }
     println!("output schema:");
     for f in p.output_schema.fields() {
-        println!("  {:24} {}{}", f.name(), type_name(f.data_type()), if f.is_nullable() { "" } else { " not null" });
+        println!(
+            "  {:24} {}{}",
+            f.name(),
+            type_name(f.data_type()),
+            if f.is_nullable() { "" } else { " not null" }
+        );
     }
     println!("ok");
     Ok(ExitCode::SUCCESS)

@@ -167,7 +167,11 @@ pub fn prepare(job: &Job, sandbox: &Sandbox) -> Result<Prepared> {
     let plan = crate::job::plan::plan(job)?;
     let pipeline = Pipeline::build(sandbox, &job.steps, &plan.schema)?;
     let digest = job_digest(job, &plan, &pipeline);
-    Ok(Prepared { plan, pipeline, digest })
+    Ok(Prepared {
+        plan,
+        pipeline,
+        digest,
+    })
 }
 
 /// The order partitions are handed out: largest first (so a long one does
@@ -176,7 +180,12 @@ pub fn schedule(partitions: &[Partition], done: &[PartitionCommit]) -> Vec<usize
     let mut todo: Vec<usize> = (0..partitions.len())
         .filter(|&i| !done.iter().any(|c| c.id == partitions[i].id))
         .collect();
-    todo.sort_by(|&a, &b| partitions[b].bytes.cmp(&partitions[a].bytes).then(a.cmp(&b)));
+    todo.sort_by(|&a, &b| {
+        partitions[b]
+            .bytes
+            .cmp(&partitions[a].bytes)
+            .then(a.cmp(&b))
+    });
     todo
 }
 
@@ -188,7 +197,11 @@ pub fn run(job: &Job, sandbox: &Sandbox, options: &RunOptions) -> Result<Summary
     let todo = schedule(&prepared.plan.partitions, &kept);
     let resumed = kept.len();
     if resumed > 0 {
-        tracing::info!(resumed, todo = todo.len(), "Resuming: keeping committed partitions.");
+        tracing::info!(
+            resumed,
+            todo = todo.len(),
+            "Resuming: keeping committed partitions."
+        );
     }
     let commits = run_partitions(job, &prepared, &out, &todo, options)?;
     let mut all = kept;
@@ -211,7 +224,10 @@ pub fn run_partitions(
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     let (tx, rx) = mpsc::channel::<PartitionCommit>();
     let threads = options.threads.max(1).min(todo.len().max(1));
-    let total_bytes: u64 = todo.iter().map(|&i| prepared.plan.partitions[i].bytes).sum();
+    let total_bytes: u64 = todo
+        .iter()
+        .map(|&i| prepared.plan.partitions[i].bytes)
+        .sum();
     let mut commits = Vec::with_capacity(todo.len());
     std::thread::scope(|scope| {
         for worker in 0..threads {
@@ -227,9 +243,22 @@ pub fn run_partitions(
                         break;
                     }
                     let partition = &prepared.plan.partitions[todo[k]];
-                    match run_partition(job, prepared, &mut pipeline, partition, out, options.batch_rows, stop) {
+                    match run_partition(
+                        job,
+                        prepared,
+                        &mut pipeline,
+                        partition,
+                        out,
+                        options.batch_rows,
+                        stop,
+                    ) {
                         Ok(commit) => {
-                            tracing::debug!(worker, partition = partition.id, rows = commit.rows_written, "Committed partition.");
+                            tracing::debug!(
+                                worker,
+                                partition = partition.id,
+                                rows = commit.rows_written,
+                                "Committed partition."
+                            );
                             let _ = tx.send(commit);
                         }
                         Err(Error::Cancelled) => break,
@@ -303,7 +332,8 @@ pub fn finish(
     let balanced = commits.iter().all(PartitionCommit::balanced);
     if !balanced {
         return Err(Error::Io(crate::io::Error::Options(
-            "row counts do not add up (read != written + filtered + rejected); this is a bug".into(),
+            "row counts do not add up (read != written + filtered + rejected); this is a bug"
+                .into(),
         )));
     }
     let seconds = started.elapsed().as_secs_f64();

@@ -14,12 +14,17 @@ use crate::sandbox::BatchLocation;
 
 /// Batches of one partition's input.
 enum Source {
-    Csv(CsvReader),
+    Csv(Box<CsvReader>),
     Parquet(parquet::arrow::arrow_reader::ParquetRecordBatchReader),
 }
 
 impl Source {
-    fn open(job: &Job, prepared: &Prepared, partition: &Partition, batch_rows: usize) -> Result<Self> {
+    fn open(
+        job: &Job,
+        prepared: &Prepared,
+        partition: &Partition,
+        batch_rows: usize,
+    ) -> Result<Self> {
         let input = &job.spec.input;
         let projection = &prepared.pipeline.projection;
         Ok(match (&partition.input, input.format) {
@@ -29,7 +34,7 @@ impl Source {
                     BadRowPolicy::Fail => BadRows::Fail,
                     BadRowPolicy::Quarantine => BadRows::Reject,
                 };
-                Source::Csv(CsvReader::open(
+                Source::Csv(Box::new(CsvReader::open(
                     &partition.file,
                     &input.csv,
                     &columns,
@@ -37,15 +42,19 @@ impl Source {
                     Some((*start, *end)),
                     batch_rows,
                     policy,
+                )?))
+            }
+            (PartitionInput::RowGroups { groups, .. }, _) => {
+                Source::Parquet(crate::io::parquet::open_projected(
+                    &partition.file,
+                    groups.clone(),
+                    projection,
+                    batch_rows,
                 )?)
             }
-            (PartitionInput::RowGroups { groups, .. }, _) => Source::Parquet(crate::io::parquet::open_projected(
-                &partition.file,
-                groups.clone(),
-                projection,
-                batch_rows,
-            )?),
-            (PartitionInput::CsvRange { .. }, Format::Parquet) => unreachable!("planned from the format"),
+            (PartitionInput::CsvRange { .. }, Format::Parquet) => {
+                unreachable!("planned from the format")
+            }
         })
     }
 
@@ -85,10 +94,19 @@ impl Quarantine {
         match self.format {
             QuarantineFormat::Csv => {
                 if self.text.is_empty() {
-                    self.text.extend_from_slice(b"file,line,column,reason,record\n");
+                    self.text
+                        .extend_from_slice(b"file,line,column,reason,record\n");
                 }
                 let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-                let _ = writeln!(self.text, "{},{},{},{},{}", q(&file), e.line, q(&column), q(&e.reason), q(&record));
+                let _ = writeln!(
+                    self.text,
+                    "{},{},{},{},{}",
+                    q(&file),
+                    e.line,
+                    q(&column),
+                    q(&e.reason),
+                    q(&record)
+                );
             }
             QuarantineFormat::Jsonl => {
                 let line = serde_json::json!({
@@ -114,7 +132,11 @@ pub fn run_partition(
     let started = Instant::now();
     let name = partition.part_name();
     let mut source = Source::open(job, prepared, partition, batch_rows)?;
-    let mut writer = out.part_writer(&name, prepared.pipeline.output_schema.clone(), &job.spec.output.write_options())?;
+    let mut writer = out.part_writer(
+        &name,
+        prepared.pipeline.output_schema.clone(),
+        &job.spec.output.write_options(),
+    )?;
     let mut quarantine = Quarantine {
         format: job.spec.input.quarantine_format,
         text: Vec::new(),
@@ -154,9 +176,11 @@ pub fn run_partition(
         };
         let file = format!("part-{:05}.{ext}", partition.id);
         let path = out.rejected_path(&file);
-        std::fs::create_dir_all(path.parent().expect("in _rejected")).map_err(|source| crate::io::Error::Io {
-            path: path.clone(),
-            source,
+        std::fs::create_dir_all(path.parent().expect("in _rejected")).map_err(|source| {
+            crate::io::Error::Io {
+                path: path.clone(),
+                source,
+            }
         })?;
         write_atomic(&path, &quarantine.text)?;
         Some(format!("{}/{file}", crate::io::commit::REJECTED))

@@ -116,7 +116,11 @@ fn is_ours(name: &str) -> bool {
 impl OutputDir {
     /// Opens `path` for a run. Returns the commits that may be kept (with
     /// [`ExistingOutput::Resume`]; they are checked against `job_digest`).
-    pub fn open(path: &Path, mode: ExistingOutput, job_digest: &str) -> Result<(Self, Vec<PartitionCommit>)> {
+    pub fn open(
+        path: &Path,
+        mode: ExistingOutput,
+        job_digest: &str,
+    ) -> Result<(Self, Vec<PartitionCommit>)> {
         std::fs::create_dir_all(path).map_err(io_err(path))?;
         let dir = OutputDir {
             path: path.to_path_buf(),
@@ -179,7 +183,9 @@ impl OutputDir {
             if path.extension().is_none_or(|e| e != "json") {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
             let Ok(commit) = serde_json::from_str::<PartitionCommit>(&text) else {
                 tracing::warn!(path = %path.display(), "Ignoring an unreadable commit record.");
                 continue;
@@ -191,7 +197,9 @@ impl OutputDir {
                     self.path.display()
                 )));
             }
-            let size = std::fs::metadata(self.path.join(&commit.file)).map(|m| m.len()).ok();
+            let size = std::fs::metadata(self.path.join(&commit.file))
+                .map(|m| m.len())
+                .ok();
             if size == Some(commit.bytes) {
                 valid.push(commit);
             } else {
@@ -203,7 +211,12 @@ impl OutputDir {
     }
 
     /// Starts writing a partition's part file.
-    pub fn part_writer(&self, name: &str, schema: SchemaRef, options: &WriteOptions) -> Result<PartWriter> {
+    pub fn part_writer(
+        &self,
+        name: &str,
+        schema: SchemaRef,
+        options: &WriteOptions,
+    ) -> Result<PartWriter> {
         let final_path = self.path.join(name);
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
@@ -215,10 +228,11 @@ impl OutputDir {
             bytes: 0,
         };
         let props = options.properties(&schema)?;
-        let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| Error::Format {
-            path: final_path.clone(),
-            message: e.to_string(),
-        })?;
+        let writer =
+            ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| Error::Format {
+                path: final_path.clone(),
+                message: e.to_string(),
+            })?;
         Ok(PartWriter {
             writer,
             tmp,
@@ -228,7 +242,10 @@ impl OutputDir {
 
     /// Records a partition as committed (its part file is already in place).
     pub fn commit(&self, commit: &PartitionCommit) -> Result<()> {
-        let path = self.path.join(COMMITS).join(format!("part-{:05}.json", commit.id));
+        let path = self
+            .path
+            .join(COMMITS)
+            .join(format!("part-{:05}.json", commit.id));
         let text = serde_json::to_vec_pretty(commit).expect("commits serialize");
         write_atomic(&path, &text)
     }
@@ -290,7 +307,12 @@ impl PartWriter {
         let mut file = self.writer.into_inner().map_err(format)?;
         file.flush().map_err(io_err(&self.final_path))?;
         file.file.sync_all().map_err(io_err(&self.final_path))?;
-        let digest: String = file.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest: String = file
+            .hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         self.tmp.persist(&self.final_path).map_err(|e| Error::Io {
             path: self.final_path.clone(),
             source: e.error,

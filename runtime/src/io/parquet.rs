@@ -54,7 +54,8 @@ impl WriteOptions {
             Codec::None => Compression::UNCOMPRESSED,
             Codec::Snappy => Compression::SNAPPY,
             Codec::Zstd => Compression::ZSTD(
-                ZstdLevel::try_new(self.zstd_level).map_err(|e| Error::Options(format!("zstd level: {e}")))?,
+                ZstdLevel::try_new(self.zstd_level)
+                    .map_err(|e| Error::Options(format!("zstd level: {e}")))?,
             ),
         };
         let mut builder = WriterProperties::builder()
@@ -63,8 +64,12 @@ impl WriteOptions {
             .set_created_by(format!("wasmprep {}", env!("CARGO_PKG_VERSION")));
         for field in schema.fields() {
             use arrow::datatypes::DataType::*;
-            if matches!(field.data_type(), Float16 | Float32 | Float64 | Timestamp(..) | Duration(_)) {
-                builder = builder.set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), false);
+            if matches!(
+                field.data_type(),
+                Float16 | Float32 | Float64 | Timestamp(..) | Duration(_)
+            ) {
+                builder = builder
+                    .set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), false);
             }
         }
         Ok(builder.build())
@@ -79,7 +84,11 @@ fn format_error(path: &Path, e: impl std::fmt::Display) -> Error {
 }
 
 /// Reads a whole Parquet file (or the listed row groups) as batches.
-pub fn read(path: &Path, row_groups: Option<Vec<usize>>, batch_size: usize) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+pub fn read(
+    path: &Path,
+    row_groups: Option<Vec<usize>>,
+    batch_size: usize,
+) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     let reader = open(path, row_groups, batch_size)?;
     let schema = arrow::record_batch::RecordBatchReader::schema(&reader);
     let batches = reader
@@ -119,8 +128,10 @@ pub fn open_projected(
         path: path.to_path_buf(),
         source,
     })?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
-    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
+    let mask =
+        parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
     builder
         .with_batch_size(batch_size)
         .with_row_groups(row_groups)
@@ -136,7 +147,8 @@ pub fn layout(path: &Path) -> Result<(SchemaRef, Vec<(u64, u64)>)> {
         path: path.to_path_buf(),
         source,
     })?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
     let groups = builder
         .metadata()
         .row_groups()
@@ -147,13 +159,18 @@ pub fn layout(path: &Path) -> Result<(SchemaRef, Vec<(u64, u64)>)> {
 }
 
 /// Writes `batches` to a new Parquet file at `path`.
-pub fn write(path: &Path, schema: SchemaRef, batches: &[RecordBatch], options: &WriteOptions) -> Result<()> {
+pub fn write(
+    path: &Path,
+    schema: SchemaRef,
+    batches: &[RecordBatch],
+    options: &WriteOptions,
+) -> Result<()> {
     let file = File::create(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut writer =
-        ArrowWriter::try_new(file, schema.clone(), Some(options.properties(&schema)?)).map_err(|e| format_error(path, e))?;
+    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(options.properties(&schema)?))
+        .map_err(|e| format_error(path, e))?;
     for b in batches {
         writer.write(b).map_err(|e| format_error(path, e))?;
     }

@@ -38,7 +38,9 @@ pub fn parse_columns(spec: &str) -> Result<Vec<CsvColumn>> {
                     data_type,
                     format: None,
                 })
-                .ok_or_else(|| Error::Options(format!("`{f}` is not `name:type` (types: {TYPE_NAMES})")))
+                .ok_or_else(|| {
+                    Error::Options(format!("`{f}` is not `name:type` (types: {TYPE_NAMES})"))
+                })
         })
         .collect()
 }
@@ -89,7 +91,15 @@ pub fn read(path: &Path) -> Result<RecordBatch> {
         ..CsvOptions::default()
     };
     let range = (header_len as u64, bytes.len() as u64);
-    let reader = CsvReader::open(path, &options, &columns, None, Some(range), 8192, BadRows::Fail)?;
+    let reader = CsvReader::open(
+        path,
+        &options,
+        &columns,
+        None,
+        Some(range),
+        8192,
+        BadRows::Fail,
+    )?;
     let schema = reader.schema();
     let batches = reader.collect::<Result<Vec<_>>>()?;
     concat_batches(&schema, &batches).map_err(|e| Error::Arrow(e.to_string()))
@@ -105,7 +115,11 @@ pub fn write(batch: &RecordBatch, out: &mut dyn Write) -> std::io::Result<()> {
         .collect();
     writeln!(out, "{}", header.join(","))?;
     for row in 0..batch.num_rows() {
-        let fields: Vec<String> = batch.columns().iter().map(|c| format_value(c, row)).collect();
+        let fields: Vec<String> = batch
+            .columns()
+            .iter()
+            .map(|c| format_value(c, row))
+            .collect();
         writeln!(out, "{}", fields.join(","))?;
     }
     Ok(())
@@ -164,24 +178,37 @@ fn hex(bytes: &[u8]) -> String {
 
 fn timestamp_value(array: &ArrayRef, row: usize) -> i64 {
     match array.data_type() {
-        DataType::Timestamp(TimeUnit::Second, _) => array.as_primitive::<TimestampSecondType>().value(row),
-        DataType::Timestamp(TimeUnit::Millisecond, _) => array.as_primitive::<TimestampMillisecondType>().value(row),
-        DataType::Timestamp(TimeUnit::Microsecond, _) => array.as_primitive::<TimestampMicrosecondType>().value(row),
+        DataType::Timestamp(TimeUnit::Second, _) => {
+            array.as_primitive::<TimestampSecondType>().value(row)
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            array.as_primitive::<TimestampMillisecondType>().value(row)
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            array.as_primitive::<TimestampMicrosecondType>().value(row)
+        }
         _ => array.as_primitive::<TimestampNanosecondType>().value(row),
     }
 }
 
 fn duration_value(array: &ArrayRef, row: usize) -> i64 {
     match array.data_type() {
-        DataType::Duration(TimeUnit::Second) => array.as_primitive::<DurationSecondType>().value(row),
-        DataType::Duration(TimeUnit::Millisecond) => array.as_primitive::<DurationMillisecondType>().value(row),
-        DataType::Duration(TimeUnit::Microsecond) => array.as_primitive::<DurationMicrosecondType>().value(row),
+        DataType::Duration(TimeUnit::Second) => {
+            array.as_primitive::<DurationSecondType>().value(row)
+        }
+        DataType::Duration(TimeUnit::Millisecond) => {
+            array.as_primitive::<DurationMillisecondType>().value(row)
+        }
+        DataType::Duration(TimeUnit::Microsecond) => {
+            array.as_primitive::<DurationMicrosecondType>().value(row)
+        }
         _ => array.as_primitive::<DurationNanosecondType>().value(row),
     }
 }
 
 fn civil(days: i64) -> String {
-    let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date") + chrono::Duration::days(days);
+    let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
+        + chrono::Duration::days(days);
     date.format("%Y-%m-%d").to_string()
 }
 
@@ -196,7 +223,13 @@ fn format_timestamp(v: i64, unit: TimeUnit) -> String {
     let frac = v.rem_euclid(per_second);
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
-    let mut s = format!("{} {:02}:{:02}:{:02}", civil(days), sod / 3600, sod / 60 % 60, sod % 60);
+    let mut s = format!(
+        "{} {:02}:{:02}:{:02}",
+        civil(days),
+        sod / 3600,
+        sod / 60 % 60,
+        sod % 60
+    );
     if frac != 0 {
         let digits = per_second.ilog10() as usize;
         let f = format!("{frac:0digits$}");
@@ -215,7 +248,8 @@ pub fn nullable(batch: &RecordBatch) -> RecordBatch {
         .iter()
         .map(|f| Field::new(f.name(), f.data_type().clone(), true))
         .collect();
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), batch.columns().to_vec()).expect("same columns")
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), batch.columns().to_vec())
+        .expect("same columns")
 }
 
 #[cfg(test)]
@@ -244,7 +278,10 @@ mod tests {
         std::fs::write(&path, &out).unwrap();
         assert_eq!(read(&path).unwrap(), batch);
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("1,\"a, b\",2015-01-15 19:05:39.25,600000,0.1,true,2015-01-15"), "{text}");
+        assert!(
+            text.contains("1,\"a, b\",2015-01-15 19:05:39.25,600000,0.1,true,2015-01-15"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -253,6 +290,9 @@ mod tests {
         let path = dir.path().join("t.csv");
         std::fs::write(&path, "id:int32,x:float64\n1,2.5\n2,abc\n").unwrap();
         let err = read(&path).unwrap_err().to_string();
-        assert!(err.contains("t.csv:3, column `x`: cannot parse \"abc\" as float64"), "{err}");
+        assert!(
+            err.contains("t.csv:3, column `x`: cannot parse \"abc\" as float64"),
+            "{err}"
+        );
     }
 }

@@ -33,7 +33,13 @@ pub enum Error {
     #[error(transparent)]
     Data(#[from] crate::io::Error),
     #[error(transparent)]
-    Sandbox(#[from] crate::sandbox::Error),
+    Sandbox(Box<crate::sandbox::Error>),
+}
+
+impl From<crate::sandbox::Error> for Error {
+    fn from(e: crate::sandbox::Error) -> Self {
+        Error::Sandbox(Box::new(e))
+    }
 }
 
 /// `Result` with the job [`Error`].
@@ -71,12 +77,20 @@ impl Job {
         let input = match (input, &spec.input.path) {
             (Some(i), _) => i.to_string(),
             (None, Some(p)) => spec::resolve(base, Path::new(p)).display().to_string(),
-            (None, None) => return Err(Error::Spec("no input: set input.path in the job or pass --input".into())),
+            (None, None) => {
+                return Err(Error::Spec(
+                    "no input: set input.path in the job or pass --input".into(),
+                ))
+            }
         };
         let output = match (output, &spec.output.path) {
             (Some(o), _) => o.to_path_buf(),
             (None, Some(p)) => spec::resolve(base, Path::new(p)),
-            (None, None) => return Err(Error::Spec("no output: set output.path in the job or pass --output".into())),
+            (None, None) => {
+                return Err(Error::Spec(
+                    "no output: set output.path in the job or pass --output".into(),
+                ))
+            }
         };
         let steps = spec
             .steps
@@ -88,9 +102,11 @@ impl Job {
             spec.input.csv_columns()?;
         }
         if spec.input.format == Format::Parquet && !spec.input.columns.is_empty() {
-            return Err(Error::Spec("input.columns is for CSV; a Parquet file carries its schema".into()));
+            return Err(Error::Spec(
+                "input.columns is for CSV; a Parquet file carries its schema".into(),
+            ));
         }
-        if !(spec.input.partition_mib > 0.0) {
+        if spec.input.partition_mib.is_nan() || spec.input.partition_mib <= 0.0 {
             return Err(Error::Spec("input.partition_mib must be positive".into()));
         }
         let name = spec.name.clone().unwrap_or_else(|| {

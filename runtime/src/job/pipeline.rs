@@ -4,7 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, Scalar, StringArray};
+use arrow::array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, Scalar, StringArray,
+};
 use arrow::compute::kernels::zip::zip;
 use arrow::compute::{cast_with_options, is_not_null, CastOptions};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -57,7 +59,12 @@ fn kind(step: &Step) -> &'static str {
 }
 
 fn column_list(schema: &Schema) -> String {
-    schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(", ")
+    schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn is_numeric(t: &DataType) -> bool {
@@ -101,7 +108,9 @@ impl Pipeline {
             .collect();
         let source_schema = Arc::new(input.project(&projection).expect("indices in range"));
         let stages = bind(steps, &source_schema, &plugins)?;
-        let output_schema = stages.last().map_or_else(|| source_schema.clone(), |(_, s)| s.clone());
+        let output_schema = stages
+            .last()
+            .map_or_else(|| source_schema.clone(), |(_, s)| s.clone());
         let plans = steps
             .iter()
             .zip(&full)
@@ -154,13 +163,21 @@ fn load_plugin(sandbox: &Sandbox, step: &PluginStep) -> Result<Arc<Plugin>> {
 fn describe(step: &Step, plugin: Option<&Arc<Plugin>>) -> String {
     match step {
         Step::Select(cols) => cols.join(", "),
-        Step::Rename(map) => map.iter().map(|(a, b)| format!("{a} → {b}")).collect::<Vec<_>>().join(", "),
+        Step::Rename(map) => map
+            .iter()
+            .map(|(a, b)| format!("{a} → {b}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         Step::Cast(casts) => casts
             .iter()
             .map(|(c, t)| format!("{c}: {}", type_name(t)))
             .collect::<Vec<_>>()
             .join(", "),
-        Step::FillNull(values) => values.iter().map(|(c, v)| format!("{c} = {v}")).collect::<Vec<_>>().join(", "),
+        Step::FillNull(values) => values
+            .iter()
+            .map(|(c, v)| format!("{c} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         Step::Plugin(p) => {
             let c = plugin.expect("loaded").contract();
             format!("{} {} ({})", c.name, c.version, p.path.display())
@@ -169,7 +186,11 @@ fn describe(step: &Step, plugin: Option<&Arc<Plugin>>) -> String {
 }
 
 /// Binds each step to the schema it receives.
-fn bind(steps: &[Step], input: &SchemaRef, plugins: &HashMap<usize, Arc<Plugin>>) -> Result<Vec<(Stage, SchemaRef)>> {
+fn bind(
+    steps: &[Step],
+    input: &SchemaRef,
+    plugins: &HashMap<usize, Arc<Plugin>>,
+) -> Result<Vec<(Stage, SchemaRef)>> {
     let mut schema = input.clone();
     let mut out = Vec::with_capacity(steps.len());
     for (index, step) in steps.iter().enumerate() {
@@ -179,7 +200,10 @@ fn bind(steps: &[Step], input: &SchemaRef, plugins: &HashMap<usize, Arc<Plugin>>
             message,
         };
         let missing = |name: &str, schema: &Schema| {
-            fail(format!("no column `{name}` (columns: {})", column_list(schema)))
+            fail(format!(
+                "no column `{name}` (columns: {})",
+                column_list(schema)
+            ))
         };
         let stage = match step {
             Step::Select(columns) => {
@@ -212,10 +236,13 @@ fn bind(steps: &[Step], input: &SchemaRef, plugins: &HashMap<usize, Arc<Plugin>>
                 Stage::Rename
             }
             Step::Cast(casts) => {
-                let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+                let mut fields: Vec<Field> =
+                    schema.fields().iter().map(|f| f.as_ref().clone()).collect();
                 let mut bound = Vec::new();
                 for (column, to) in casts {
-                    let i = schema.index_of(column).map_err(|_| missing(column, &schema))?;
+                    let i = schema
+                        .index_of(column)
+                        .map_err(|_| missing(column, &schema))?;
                     let from = schema.field(i).data_type();
                     if !arrow::compute::can_cast_types(from, to) {
                         return Err(fail(format!(
@@ -234,7 +261,10 @@ fn bind(steps: &[Step], input: &SchemaRef, plugins: &HashMap<usize, Arc<Plugin>>
                 let mut bound: Vec<(usize, ArrayRef)> = Vec::new();
                 let all = values.iter().find(|(c, _)| c == "*").map(|(_, v)| v);
                 for (i, field) in schema.fields().iter().enumerate() {
-                    let explicit = values.iter().find(|(c, _)| c == field.name()).map(|(_, v)| v);
+                    let explicit = values
+                        .iter()
+                        .find(|(c, _)| c == field.name())
+                        .map(|(_, v)| v);
                     let value = match (explicit, all) {
                         (Some(v), _) => v,
                         (None, Some(v)) if is_numeric(field.data_type()) => v,
@@ -261,8 +291,14 @@ fn bind(steps: &[Step], input: &SchemaRef, plugins: &HashMap<usize, Arc<Plugin>>
                 Stage::FillNull(bound)
             }
             Step::Plugin(_) => {
-                let plugin = plugins.get(&index).expect("plugins are loaded first").clone();
-                let plan = plugin.contract().bind(&schema).map_err(|e| fail(e.to_string()))?;
+                let plugin = plugins
+                    .get(&index)
+                    .expect("plugins are loaded first")
+                    .clone();
+                let plan = plugin
+                    .contract()
+                    .bind(&schema)
+                    .map_err(|e| fail(e.to_string()))?;
                 schema = plan.output_schema.clone();
                 Stage::Plugin(plugin, plan)
             }
@@ -273,14 +309,22 @@ fn bind(steps: &[Step], input: &SchemaRef, plugins: &HashMap<usize, Arc<Plugin>>
 }
 
 /// Names of input columns the steps read or carry to the output.
-fn needed_input(steps: &[Step], bound: &[(Stage, SchemaRef)], plugins: &HashMap<usize, Arc<Plugin>>) -> BTreeSet<String> {
+fn needed_input(
+    steps: &[Step],
+    bound: &[(Stage, SchemaRef)],
+    plugins: &HashMap<usize, Arc<Plugin>>,
+) -> BTreeSet<String> {
     let mut needed: BTreeSet<String> = match bound.last() {
         Some((_, schema)) => schema.fields().iter().map(|f| f.name().clone()).collect(),
         None => return BTreeSet::new(),
     };
     for (index, step) in steps.iter().enumerate().rev() {
         needed = match step {
-            Step::Select(columns) => columns.iter().filter(|c| needed.contains(*c)).cloned().collect(),
+            Step::Select(columns) => columns
+                .iter()
+                .filter(|c| needed.contains(*c))
+                .cloned()
+                .collect(),
             Step::Rename(map) => needed
                 .into_iter()
                 .map(|name| {
@@ -314,9 +358,15 @@ impl Worker<'_> {
     /// Runs every step over `batch` (of the pipeline's source schema).
     pub fn process(&mut self, mut batch: RecordBatch, at: &BatchLocation) -> Result<RecordBatch> {
         for (index, (stage, schema)) in self.pipeline.stages.iter().enumerate() {
-            let fail = |kind: &'static str, message: String| Error::Step { index, kind, message };
+            let fail = |kind: &'static str, message: String| Error::Step {
+                index,
+                kind,
+                message,
+            };
             batch = match stage {
-                Stage::Select(indices) => batch.project(indices).map_err(|e| fail("select", e.to_string()))?,
+                Stage::Select(indices) => batch
+                    .project(indices)
+                    .map_err(|e| fail("select", e.to_string()))?,
                 Stage::Rename => RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
                     .map_err(|e| fail("rename", e.to_string()))?,
                 Stage::Cast(casts) => {
@@ -326,11 +376,16 @@ impl Worker<'_> {
                         ..CastOptions::default()
                     };
                     for (i, to) in casts {
-                        columns[*i] = cast_with_options(&columns[*i], to, &strict).map_err(|e| {
-                            fail("cast", format!("{at}: column `{}`: {e}", schema.field(*i).name()))
-                        })?;
+                        columns[*i] =
+                            cast_with_options(&columns[*i], to, &strict).map_err(|e| {
+                                fail(
+                                    "cast",
+                                    format!("{at}: column `{}`: {e}", schema.field(*i).name()),
+                                )
+                            })?;
                     }
-                    RecordBatch::try_new(schema.clone(), columns).map_err(|e| fail("cast", e.to_string()))?
+                    RecordBatch::try_new(schema.clone(), columns)
+                        .map_err(|e| fail("cast", e.to_string()))?
                 }
                 Stage::FillNull(fills) => {
                     let mut columns = batch.columns().to_vec();
@@ -338,11 +393,13 @@ impl Worker<'_> {
                         if columns[*i].null_count() == 0 {
                             continue;
                         }
-                        let mask = is_not_null(&columns[*i]).map_err(|e| fail("fill_null", e.to_string()))?;
+                        let mask = is_not_null(&columns[*i])
+                            .map_err(|e| fail("fill_null", e.to_string()))?;
                         columns[*i] = zip(&mask, &columns[*i], &Scalar::new(value.clone()))
                             .map_err(|e| fail("fill_null", e.to_string()))?;
                     }
-                    RecordBatch::try_new(schema.clone(), columns).map_err(|e| fail("fill_null", e.to_string()))?
+                    RecordBatch::try_new(schema.clone(), columns)
+                        .map_err(|e| fail("fill_null", e.to_string()))?
                 }
                 Stage::Plugin(plugin, plan) => {
                     let instance = match &mut self.instances[index] {

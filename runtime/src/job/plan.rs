@@ -43,7 +43,9 @@ impl Partition {
     /// Where the partition reads, for messages: `file.csv bytes 0..67108864`.
     pub fn describe(&self) -> String {
         match &self.input {
-            PartitionInput::CsvRange { start, end } => format!("{} bytes {start}..{end}", self.file.display()),
+            PartitionInput::CsvRange { start, end } => {
+                format!("{} bytes {start}..{end}", self.file.display())
+            }
             PartitionInput::RowGroups { groups, .. } => {
                 format!("{} row groups {groups:?}", self.file.display())
             }
@@ -70,7 +72,8 @@ pub fn input_files(input: &str, format: Format) -> Result<Vec<PathBuf>> {
     };
     let path = Path::new(input);
     let mut files: Vec<PathBuf> = if input.contains(['*', '?', '[']) {
-        let paths = glob::glob(input).map_err(|e| Error::Input(format!("{input}: bad pattern: {e}")))?;
+        let paths =
+            glob::glob(input).map_err(|e| Error::Input(format!("{input}: bad pattern: {e}")))?;
         paths
             .filter_map(|p| p.ok())
             .filter(|p| p.is_file())
@@ -93,7 +96,11 @@ pub fn input_files(input: &str, format: Format) -> Result<Vec<PathBuf>> {
     if files.is_empty() {
         return Err(Error::Input(format!(
             "{input} matches no {ext} file{}",
-            if path.is_dir() { format!(" (looked for *.{ext} in the directory)") } else { String::new() }
+            if path.is_dir() {
+                format!(" (looked for *.{ext} in the directory)")
+            } else {
+                String::new()
+            }
         )));
     }
     files.sort();
@@ -116,9 +123,14 @@ fn check_csv_header(path: &Path, job: &Job, columns: &[CsvColumn]) -> Result<()>
             path: path.to_path_buf(),
             source,
         })?;
-    let line = line.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']);
+    let line = line
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n']);
     if line.is_empty() {
-        return Err(Error::Input(format!("{}: the file is empty but the job expects a header", path.display())));
+        return Err(Error::Input(format!(
+            "{}: the file is empty but the job expects a header",
+            path.display()
+        )));
     }
     let d = job.spec.input.csv.delimiter;
     let q = job.spec.input.csv.quote;
@@ -127,12 +139,25 @@ fn check_csv_header(path: &Path, job: &Job, columns: &[CsvColumn]) -> Result<()>
         .map(|f| f.trim().trim_matches(q).to_string())
         .collect();
     let expected: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-    if names.iter().map(String::as_str).eq(expected.iter().copied()) {
+    if names
+        .iter()
+        .map(String::as_str)
+        .eq(expected.iter().copied())
+    {
         return Ok(());
     }
     let detail = match names.iter().zip(&expected).position(|(a, b)| a != b) {
-        Some(i) => format!("column {} is `{}` in the file but `{}` in the job", i + 1, names[i], expected[i]),
-        None => format!("the file has {} columns, the job {}", names.len(), expected.len()),
+        Some(i) => format!(
+            "column {} is `{}` in the file but `{}` in the job",
+            i + 1,
+            names[i],
+            expected[i]
+        ),
+        None => format!(
+            "the file has {} columns, the job {}",
+            names.len(),
+            expected.len()
+        ),
     };
     Err(Error::Data(crate::io::Error::HeaderMismatch {
         path: path.to_path_buf(),
@@ -214,7 +239,10 @@ pub fn plan(job: &Job) -> Result<Plan> {
                     partitions.push(Partition {
                         id: partitions.len(),
                         file: path.clone(),
-                        input: PartitionInput::RowGroups { groups: current, rows },
+                        input: PartitionInput::RowGroups {
+                            groups: current,
+                            rows,
+                        },
                         bytes,
                     });
                 }

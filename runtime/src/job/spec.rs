@@ -218,11 +218,19 @@ impl StepSpec {
         if kinds.len() != 1 {
             return Err(fail(format!(
                 "a step needs exactly one of select, rename, cast, fill_null or plugin (found: {})",
-                if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+                if kinds.is_empty() {
+                    "none".to_string()
+                } else {
+                    kinds.join(", ")
+                }
             )));
         }
-        if self.plugin.is_none() && (self.config.is_some() || self.limits.is_some() || self.grants.is_some()) {
-            return Err(fail("config, limits and grants belong to plugin steps".into()));
+        if self.plugin.is_none()
+            && (self.config.is_some() || self.limits.is_some() || self.grants.is_some())
+        {
+            return Err(fail(
+                "config, limits and grants belong to plugin steps".into(),
+            ));
         }
         if let Some(columns) = &self.select {
             if columns.is_empty() {
@@ -236,8 +244,11 @@ impl StepSpec {
         if let Some(map) = &self.cast {
             let mut casts = Vec::new();
             for (column, name) in map {
-                let t = parse_type(name)
-                    .ok_or_else(|| fail(format!("cast of `{column}`: unknown type `{name}` (types: {TYPE_NAMES})")))?;
+                let t = parse_type(name).ok_or_else(|| {
+                    fail(format!(
+                        "cast of `{column}`: unknown type `{name}` (types: {TYPE_NAMES})"
+                    ))
+                })?;
                 casts.push((column.clone(), t));
             }
             return Ok(Step::Cast(casts));
@@ -246,12 +257,19 @@ impl StepSpec {
             for (column, value) in map {
                 if !matches!(
                     value,
-                    toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::String(_) | toml::Value::Boolean(_)
+                    toml::Value::Integer(_)
+                        | toml::Value::Float(_)
+                        | toml::Value::String(_)
+                        | toml::Value::Boolean(_)
                 ) {
-                    return Err(fail(format!("fill_null of `{column}`: the value must be a number, text or boolean")));
+                    return Err(fail(format!(
+                        "fill_null of `{column}`: the value must be a number, text or boolean"
+                    )));
                 }
             }
-            return Ok(Step::FillNull(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
+            return Ok(Step::FillNull(
+                map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            ));
         }
         let path = self.plugin.as_ref().expect("one kind is set");
         let mut grants = self.grants.clone().unwrap_or_default();
@@ -260,7 +278,11 @@ impl StepSpec {
         }
         Ok(Step::Plugin(PluginStep {
             path: resolve(base, path),
-            config: self.config.as_ref().map(crate::golden::config_entries).unwrap_or_default(),
+            config: self
+                .config
+                .as_ref()
+                .map(crate::golden::config_entries)
+                .unwrap_or_default(),
             limits: self.limits.clone().unwrap_or_default(),
             grants,
         }))
@@ -281,7 +303,8 @@ impl InputSpec {
     pub fn csv_columns(&self) -> Result<Vec<CsvColumn>> {
         if self.format == Format::Csv && self.columns.is_empty() {
             return Err(Error::Spec(
-                "input.columns is required for CSV: list every column in file order with its type".into(),
+                "input.columns is required for CSV: list every column in file order with its type"
+                    .into(),
             ));
         }
         let mut seen = std::collections::HashSet::new();
@@ -289,7 +312,10 @@ impl InputSpec {
             .iter()
             .map(|c| {
                 if !seen.insert(c.name.as_str()) {
-                    return Err(Error::Spec(format!("input.columns: `{}` is listed twice", c.name)));
+                    return Err(Error::Spec(format!(
+                        "input.columns: `{}` is listed twice",
+                        c.name
+                    )));
                 }
                 let data_type = parse_type(&c.data_type).ok_or_else(|| {
                     Error::Spec(format!(

@@ -17,7 +17,9 @@ pub struct ModuleCache {
 impl ModuleCache {
     /// The cache in `dir`.
     pub fn at(dir: impl Into<PathBuf>) -> Self {
-        ModuleCache { dir: Some(dir.into()) }
+        ModuleCache {
+            dir: Some(dir.into()),
+        }
     }
 
     /// No cache.
@@ -30,7 +32,9 @@ impl ModuleCache {
     pub fn from_env() -> Self {
         let dir = std::env::var_os("WASMPREP_CACHE_DIR")
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("wasmprep")))
+            .or_else(|| {
+                std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("wasmprep"))
+            })
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/wasmprep")));
         ModuleCache { dir }
     }
@@ -43,7 +47,12 @@ impl ModuleCache {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
         let engine_key = format!("{:016x}", hasher.finish());
-        Some(self.dir.as_ref()?.join(engine_key).join(format!("{digest}.cwasm")))
+        Some(
+            self.dir
+                .as_ref()?
+                .join(engine_key)
+                .join(format!("{digest}.cwasm")),
+        )
     }
 
     /// The component for `bytes` (whose sha256 is `digest`), from the cache
@@ -63,7 +72,9 @@ impl ModuleCache {
                     tracing::debug!(path = %path.display(), "Loaded compiled plugin from cache.");
                     return Ok(component);
                 }
-                Err(e) => tracing::warn!(path = %path.display(), "Ignoring unusable cache entry: {e:#}"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), "Ignoring unusable cache entry: {e:#}")
+                }
             }
         }
         let compiled = engine.precompile_component(bytes)?;

@@ -54,7 +54,9 @@ pub(crate) fn arrow_type(t: &wit::DataType) -> DataType {
         W::Binary => DataType::Binary,
         W::LargeBinary => DataType::LargeBinary,
         W::Date32 => DataType::Date32,
-        W::Timestamp(ts) => DataType::Timestamp(unit(ts.unit), ts.timezone.as_deref().map(Arc::from)),
+        W::Timestamp(ts) => {
+            DataType::Timestamp(unit(ts.unit), ts.timezone.as_deref().map(Arc::from))
+        }
         W::Duration(u) => DataType::Duration(unit(*u)),
     }
 }
@@ -141,7 +143,8 @@ impl PluginContract {
         let mut inputs = Vec::with_capacity(self.inputs.len());
         for spec in &self.inputs {
             let Ok(index) = schema.index_of(&spec.name) else {
-                let available: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+                let available: Vec<&str> =
+                    schema.fields().iter().map(|f| f.name().as_str()).collect();
                 return Err(Error::MissingColumn {
                     plugin: self.name.clone(),
                     column: spec.name.clone(),
@@ -162,7 +165,11 @@ impl PluginContract {
         let mut fields: Vec<Arc<Field>> = schema.fields().iter().cloned().collect();
         let mut placement = Vec::with_capacity(self.outputs.len());
         for spec in &self.outputs {
-            let field = Arc::new(Field::new(&spec.name, spec.data_type.clone(), spec.nullable));
+            let field = Arc::new(Field::new(
+                &spec.name,
+                spec.data_type.clone(),
+                spec.nullable,
+            ));
             match schema.index_of(&spec.name) {
                 Ok(i) => {
                     fields[i] = field;

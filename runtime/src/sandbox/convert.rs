@@ -39,7 +39,7 @@ impl<'a> LentColumn<'a> {
 /// Bits `offset..offset + len` of a buffer, as bytes starting at bit 0.
 fn bitmap(buffer: &Buffer, offset: usize, len: usize) -> Cow<'_, [u8]> {
     let bytes = len.div_ceil(8);
-    if offset % 8 == 0 {
+    if offset.is_multiple_of(8) {
         Cow::Borrowed(&buffer.as_slice()[offset / 8..offset / 8 + bytes])
     } else {
         let bits = BooleanBuffer::new(buffer.clone(), offset, len);
@@ -133,20 +133,30 @@ pub(crate) fn lend(data: &ArrayData) -> LentColumn<'_> {
 
 /// Turns a returned column into an Arrow array of `data_type` and `rows`
 /// rows, validating every buffer.
-pub(crate) fn adopt(column: ColumnResult, data_type: &DataType, rows: usize) -> Result<ArrayRef, String> {
+pub(crate) fn adopt(
+    column: ColumnResult,
+    data_type: &DataType,
+    rows: usize,
+) -> Result<ArrayRef, String> {
     if column.len as usize != rows {
         return Err(format!("{} rows for a batch of {rows}", column.len));
     }
     let mut builder = ArrayData::builder(data_type.clone()).len(rows);
     if let Some(bits) = column.validity {
         if bits.len() < rows.div_ceil(8) {
-            return Err(format!("a validity bitmap of {} bytes for {rows} rows", bits.len()));
+            return Err(format!(
+                "a validity bitmap of {} bytes for {rows} rows",
+                bits.len()
+            ));
         }
         builder = builder.null_bit_buffer(Some(Buffer::from_vec(bits)));
     }
     if offset_width(data_type).is_some() {
         let Some(offsets) = column.offsets else {
-            return Err(format!("no offsets buffer for a {} column", crate::schema::type_name(data_type)));
+            return Err(format!(
+                "no offsets buffer for a {} column",
+                crate::schema::type_name(data_type)
+            ));
         };
         builder = builder.add_buffer(Buffer::from_vec(offsets));
     }
@@ -179,7 +189,18 @@ mod tests {
 
     #[test]
     fn sliced_arrays_cross_with_their_nulls() {
-        let ints = Int64Array::from(vec![Some(1), None, Some(3), Some(4), None, Some(6), Some(7), Some(8), None, Some(10)]);
+        let ints = Int64Array::from(vec![
+            Some(1),
+            None,
+            Some(3),
+            Some(4),
+            None,
+            Some(6),
+            Some(7),
+            Some(8),
+            None,
+            Some(10),
+        ]);
         let sliced = ints.slice(3, 6);
         assert_eq!(round_trip(&sliced).as_ref(), &sliced as &dyn Array);
 
@@ -201,7 +222,9 @@ mod tests {
             offsets: Some([0i32, 2].iter().flat_map(|o| o.to_le_bytes()).collect()),
             values: vec![0xff, 0xfe],
         };
-        assert!(adopt(bad_utf8, &DataType::Utf8, 1).unwrap_err().contains("UTF8"));
+        assert!(adopt(bad_utf8, &DataType::Utf8, 1)
+            .unwrap_err()
+            .contains("UTF8"));
         let short = ColumnResult {
             len: 4,
             null_count: 0,
@@ -217,6 +240,8 @@ mod tests {
             offsets: None,
             values: vec![0; 24],
         };
-        assert!(adopt(wrong_len, &DataType::Int64, 4).unwrap_err().contains("3 rows"));
+        assert!(adopt(wrong_len, &DataType::Int64, 4)
+            .unwrap_err()
+            .contains("3 rows"));
     }
 }

@@ -41,7 +41,10 @@ pub enum BatchProblem {
     /// The call ran past the batch time limit.
     Timeout { limit: Duration },
     /// The plugin tried to grow its memory past the cap.
-    MemoryCap { limit_bytes: u64, requested_bytes: u64 },
+    MemoryCap {
+        limit_bytes: u64,
+        requested_bytes: u64,
+    },
     /// The plugin trapped (a panic, an out-of-bounds access, ...).
     Trap { message: String, stderr: String },
     /// The plugin reported a bad input value.
@@ -152,7 +155,7 @@ pub enum Error {
     #[error("plugin {plugin}, {at}: {problem}")]
     Batch {
         plugin: String,
-        at: BatchLocation,
+        at: Box<BatchLocation>,
         problem: BatchProblem,
     },
 }

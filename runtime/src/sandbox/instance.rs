@@ -59,10 +59,10 @@ impl Sandbox {
             })
         };
         link(wasmtime_wasi::p2::add_to_linker_sync(&mut linker))?;
-        link(Bindings::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
-            &mut linker,
-            |s| s,
-        ))?;
+        link(Bindings::add_to_linker::<
+            HostState,
+            wasmtime::component::HasSelf<HostState>,
+        >(&mut linker, |s| s))?;
         let weak = engine.weak();
         std::thread::Builder::new()
             .name("wasmprep-epoch".into())
@@ -93,19 +93,24 @@ impl Sandbox {
     }
 
     /// Like [`Sandbox::load`], from bytes already read; `path` names them.
-    pub fn load_bytes(&self, path: &Path, bytes: &[u8], settings: PluginSettings) -> Result<Arc<Plugin>> {
+    pub fn load_bytes(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        settings: PluginSettings,
+    ) -> Result<Arc<Plugin>> {
         let digest = hex(&Sha256::digest(bytes));
         let label = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        let component = self
-            .cache
-            .load(&self.engine, bytes, &digest)
-            .map_err(|e| Error::Compile {
-                path: path.to_path_buf(),
-                message: format!("{e:#}"),
-            })?;
+        let component =
+            self.cache
+                .load(&self.engine, bytes, &digest)
+                .map_err(|e| Error::Compile {
+                    path: path.to_path_buf(),
+                    message: format!("{e:#}"),
+                })?;
         let imports: Vec<String> = component
             .component_type()
             .imports(&self.engine)
@@ -202,7 +207,11 @@ impl Template {
         Ok(store)
     }
 
-    fn wasi(&self, stdout: &CapturedOutput, stderr: &CapturedOutput) -> Result<wasmtime_wasi::WasiCtx> {
+    fn wasi(
+        &self,
+        stdout: &CapturedOutput,
+        stderr: &CapturedOutput,
+    ) -> Result<wasmtime_wasi::WasiCtx> {
         let grants: &Grants = &self.settings.grants;
         let mut b = WasiCtxBuilder::new();
         b.stdout(stdout.clone()).stderr(stderr.clone());
@@ -404,7 +413,12 @@ impl PluginInstance {
     /// assembles the output batch: the input's columns, the plugin's outputs
     /// added or in place of the columns they replace, rows filtered by its
     /// selection.
-    pub fn process(&mut self, plan: &StepPlan, batch: &RecordBatch, at: &BatchLocation) -> Result<RecordBatch> {
+    pub fn process(
+        &mut self,
+        plan: &StepPlan,
+        batch: &RecordBatch,
+        at: &BatchLocation,
+    ) -> Result<RecordBatch> {
         if self.poisoned {
             let started = self.plugin.template.start(Some(&self.plugin.contract))?;
             self.store = started.store;
@@ -414,11 +428,15 @@ impl PluginInstance {
         let contract = &self.plugin.contract;
         let fail = |problem: BatchProblem| Error::Batch {
             plugin: contract.name.clone(),
-            at: at.clone(),
+            at: Box::new(at.clone()),
             problem,
         };
         let rows = batch.num_rows();
-        let datas: Vec<ArrayData> = plan.inputs.iter().map(|&i| batch.column(i).to_data()).collect();
+        let datas: Vec<ArrayData> = plan
+            .inputs
+            .iter()
+            .map(|&i| batch.column(i).to_data())
+            .collect();
         for (spec, data) in contract.inputs.iter().zip(&datas) {
             if !spec.nullable && data.null_count() > 0 {
                 let row = (0..data.len()).find(|&r| data.is_null(r)).unwrap_or(0);
@@ -466,9 +484,19 @@ impl PluginInstance {
             )));
         }
         let mut columns = batch.columns().to_vec();
-        for ((column, spec), &place) in output.columns.into_iter().zip(&contract.outputs).zip(&plan.placement) {
-            let array = adopt(column, &spec.data_type, rows)
-                .map_err(|m| bad(format!("column `{}` ({}): {m}", spec.name, crate::schema::type_name(&spec.data_type))))?;
+        for ((column, spec), &place) in output
+            .columns
+            .into_iter()
+            .zip(&contract.outputs)
+            .zip(&plan.placement)
+        {
+            let array = adopt(column, &spec.data_type, rows).map_err(|m| {
+                bad(format!(
+                    "column `{}` ({}): {m}",
+                    spec.name,
+                    crate::schema::type_name(&spec.data_type)
+                ))
+            })?;
             if !spec.nullable && array.null_count() > 0 {
                 return Err(bad(format!(
                     "column `{}` has {} nulls but is declared without nulls",
@@ -488,16 +516,24 @@ impl PluginInstance {
             (None, false) => Ok(assembled),
             (Some(bits), true) => {
                 if bits.len() < rows.div_ceil(8) {
-                    return Err(bad(format!("a selection of {} bytes for {rows} rows", bits.len())));
+                    return Err(bad(format!(
+                        "a selection of {} bytes for {rows} rows",
+                        bits.len()
+                    )));
                 }
-                let keep = BooleanArray::new(BooleanBuffer::new(Buffer::from_vec(bits), 0, rows), None);
+                let keep =
+                    BooleanArray::new(BooleanBuffer::new(Buffer::from_vec(bits), 0, rows), None);
                 if keep.true_count() == rows {
                     return Ok(assembled);
                 }
                 filter_record_batch(&assembled, &keep).map_err(|e| bad(e.to_string()))
             }
-            (None, true) => Err(bad("the contract filters rows but no selection was returned".into())),
-            (Some(_), false) => Err(bad("a selection was returned but the contract does not filter".into())),
+            (None, true) => Err(bad(
+                "the contract filters rows but no selection was returned".into(),
+            )),
+            (Some(_), false) => Err(bad(
+                "a selection was returned but the contract does not filter".into(),
+            )),
         }
     }
 }

@@ -84,8 +84,10 @@ pub(crate) fn grant_for_import(import: &str) -> Result<Option<&'static str>, ()>
         // imports it, to read RUST_BACKTRACE when panicking); it is empty
         // but for the variables granted in `env`.
         "wasi:cli" => match interface {
-            "environment" | "stdin" | "stdout" | "stderr" | "exit" | "terminal-input" | "terminal-output"
-            | "terminal-stdin" | "terminal-stdout" | "terminal-stderr" => Ok(None),
+            "environment" | "stdin" | "stdout" | "stderr" | "exit" | "terminal-input"
+            | "terminal-output" | "terminal-stdin" | "terminal-stdout" | "terminal-stderr" => {
+                Ok(None)
+            }
             _ => Err(()),
         },
         "wasi:filesystem" => Ok(Some("dirs")),
@@ -115,11 +117,23 @@ mod tests {
         assert_eq!(grant_for_import("wasi:io/streams@0.2.6"), Ok(None));
         assert_eq!(grant_for_import("wasi:cli/stderr@0.2.0"), Ok(None));
         assert_eq!(grant_for_import("wasi:cli/environment@0.2.0"), Ok(None));
-        assert_eq!(grant_for_import("wasi:filesystem/preopens@0.2.0"), Ok(Some("dirs")));
-        assert_eq!(grant_for_import("wasi:sockets/tcp@0.2.0"), Ok(Some("network")));
-        assert_eq!(grant_for_import("wasi:clocks/wall-clock@0.2.0"), Ok(Some("clock")));
+        assert_eq!(
+            grant_for_import("wasi:filesystem/preopens@0.2.0"),
+            Ok(Some("dirs"))
+        );
+        assert_eq!(
+            grant_for_import("wasi:sockets/tcp@0.2.0"),
+            Ok(Some("network"))
+        );
+        assert_eq!(
+            grant_for_import("wasi:clocks/wall-clock@0.2.0"),
+            Ok(Some("clock"))
+        );
         assert_eq!(grant_for_import("wasmprep:plugin/host@0.1.0"), Ok(None));
-        assert_eq!(grant_for_import("wasi:http/outgoing-handler@0.2.0"), Err(()));
+        assert_eq!(
+            grant_for_import("wasi:http/outgoing-handler@0.2.0"),
+            Err(())
+        );
     }
 
     #[test]

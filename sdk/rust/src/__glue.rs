@@ -93,8 +93,9 @@ pub fn process<P: Plugin>(
             .get(i)
             .map(|s| s.data_type.clone())
             .unwrap_or(DataType::UInt8);
-        let column = Column::from_buffers(data_type, c.len as usize, c.validity, c.offsets, c.values)
-            .map_err(error_to_wit)?;
+        let column =
+            Column::from_buffers(data_type, c.len as usize, c.validity, c.offsets, c.values)
+                .map_err(error_to_wit)?;
         received.push(column);
     }
     let (columns, selection) = instance.process(received).map_err(error_to_wit)?;

@@ -77,14 +77,17 @@ impl Batch {
     }
 
     fn index(&self, name: &str) -> Result<usize> {
-        self.specs.iter().position(|s| s.name == name).ok_or_else(|| {
-            Error::failure(format!("`{name}` is not an input of the contract"))
-        })
+        self.specs
+            .iter()
+            .position(|s| s.name == name)
+            .ok_or_else(|| Error::failure(format!("`{name}` is not an input of the contract")))
     }
 
     /// The input `name` as fixed-width values of `T`.
     pub fn primitive<T: Native>(&self, name: &str) -> Result<PrimitiveView<'_, T>> {
-        self.column(name)?.primitive::<T>().map_err(|e| in_column(e, name))
+        self.column(name)?
+            .primitive::<T>()
+            .map_err(|e| in_column(e, name))
     }
 
     pub fn bool(&self, name: &str) -> Result<BoolView<'_>> {
@@ -135,7 +138,11 @@ impl Output {
     /// The columns and selection after checking them against the contract:
     /// count, types, lengths and nulls. Columns built from a type of the
     /// same layout (an `i64` builder for a timestamp) take the declared type.
-    pub fn check(self, contract: &Contract, rows: usize) -> Result<(Vec<Column>, Option<Selection>)> {
+    pub fn check(
+        self,
+        contract: &Contract,
+        rows: usize,
+    ) -> Result<(Vec<Column>, Option<Selection>)> {
         if self.columns.len() != contract.outputs.len() {
             return Err(Error::failure(format!(
                 "returned {} columns, the contract declares {} outputs",
@@ -209,7 +216,9 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Config {
             entries: pairs
                 .into_iter()
@@ -277,7 +286,10 @@ impl Config {
         if unknown.is_empty() {
             Ok(())
         } else {
-            Err(Error::config(format!("unknown key(s): {}", unknown.join(", "))))
+            Err(Error::config(format!(
+                "unknown key(s): {}",
+                unknown.join(", ")
+            )))
         }
     }
 }

@@ -101,7 +101,7 @@ pub(crate) fn get_bit(bits: &[u8], i: usize) -> bool {
 pub(crate) fn count_set_bits(bits: &[u8], len: usize) -> usize {
     let full = len / 8;
     let mut n: usize = bits[..full].iter().map(|b| b.count_ones() as usize).sum();
-    if len % 8 != 0 {
+    if !len.is_multiple_of(8) {
         n += (bits[full] & ((1u8 << (len % 8)) - 1)).count_ones() as usize;
     }
     n
@@ -119,7 +119,7 @@ pub(crate) fn pack_bits(len: usize, mut f: impl FnMut(usize) -> bool) -> Vec<u8>
         }
         out.push(byte);
     }
-    if len % 8 != 0 {
+    if !len.is_multiple_of(8) {
         let base = full * 8;
         let mut byte = 0u8;
         for bit in 0..len % 8 {
@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn misaligned_bytes_are_realigned_and_read_back() {
-        let mut v = vec![0u8; 17];
+        let mut v = [0u8; 17];
         for (i, b) in v.iter_mut().enumerate() {
             *b = i as u8;
         }

@@ -25,7 +25,7 @@ impl ValidityBuilder {
         let bits = self.bits.get_or_insert_with(|| {
             let mut bits = Vec::with_capacity(len_before.div_ceil(8) + 64);
             bits.resize(len_before / 8, 0xff);
-            if len_before % 8 != 0 {
+            if !len_before.is_multiple_of(8) {
                 bits.push((1u8 << (len_before % 8)) - 1);
             }
             bits
@@ -80,7 +80,11 @@ impl<T: Native> PrimitiveBuilder<T> {
     /// A builder whose column has `data_type`, which `T` must be able to
     /// represent (`i64` for timestamp and duration, `i32` for date32).
     pub fn with_type(data_type: DataType, capacity: usize) -> Self {
-        assert!(T::accepts(&data_type), "{data_type} is not built from {}", std::any::type_name::<T>());
+        assert!(
+            T::accepts(&data_type),
+            "{data_type} is not built from {}",
+            std::any::type_name::<T>()
+        );
         PrimitiveBuilder {
             values: Vec::with_capacity(capacity * std::mem::size_of::<T>()),
             len: 0,
@@ -203,7 +207,13 @@ impl Column {
             None => vec![0xff; bytes],
         };
         for v in present {
-            assert_eq!(v.len(), self.len, "validity of {} rows for {} values", v.len(), self.len);
+            assert_eq!(
+                v.len(),
+                self.len,
+                "validity of {} rows for {} values",
+                v.len(),
+                self.len
+            );
             for (b, o) in bits.iter_mut().zip(v.as_bytes()) {
                 *b &= o;
             }
@@ -296,7 +306,14 @@ impl BytesBuilder {
 
     /// A builder for large_utf8 (`text = true`) or large_binary.
     pub fn large(text: bool, capacity: usize) -> Self {
-        Self::new(if text { DataType::LargeUtf8 } else { DataType::LargeBinary }, capacity)
+        Self::new(
+            if text {
+                DataType::LargeUtf8
+            } else {
+                DataType::LargeBinary
+            },
+            capacity,
+        )
     }
 
     fn new(data_type: DataType, capacity: usize) -> Self {
@@ -317,9 +334,11 @@ impl BytesBuilder {
 
     fn push_offset(&mut self) {
         if self.is_large() {
-            self.offsets.extend_from_slice(&(self.data.len() as i64).to_le_bytes());
+            self.offsets
+                .extend_from_slice(&(self.data.len() as i64).to_le_bytes());
         } else {
-            let end = i32::try_from(self.data.len()).expect("utf8/binary column over 2 GiB: use a large type");
+            let end = i32::try_from(self.data.len())
+                .expect("utf8/binary column over 2 GiB: use a large type");
             self.offsets.extend_from_slice(&end.to_le_bytes());
         }
     }
@@ -439,7 +458,10 @@ mod tests {
         b.push_str("héllo");
         let c = b.finish();
         let v = c.utf8().unwrap();
-        assert_eq!(v.iter().collect::<Vec<_>>(), vec![Some("a"), None, Some("héllo")]);
+        assert_eq!(
+            v.iter().collect::<Vec<_>>(),
+            vec![Some("a"), None, Some("héllo")]
+        );
 
         let mut b = BytesBuilder::large(false, 1);
         b.push_bytes(&[0, 1, 2]);
@@ -454,6 +476,9 @@ mod tests {
         b.push_null();
         b.push(false);
         let c = b.finish();
-        assert_eq!(c.bool().unwrap().iter().collect::<Vec<_>>(), vec![Some(true), None, Some(false)]);
+        assert_eq!(
+            c.bool().unwrap().iter().collect::<Vec<_>>(),
+            vec![Some(true), None, Some(false)]
+        );
     }
 }

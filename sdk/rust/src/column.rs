@@ -56,18 +56,26 @@ impl Column {
     fn check(&self) -> Result<()> {
         let fail = |what: String| Err(Error::failure(format!("{} column: {what}", self.data_type)));
         match self.data_type.layout() {
-            Layout::Bits if self.values.len() < self.len.div_ceil(8) => {
-                fail(format!("{} value bytes for {} rows", self.values.len(), self.len))
-            }
-            Layout::Fixed(w) if self.values.len() < self.len * w => {
-                fail(format!("{} value bytes for {} rows", self.values.len(), self.len))
-            }
+            Layout::Bits if self.values.len() < self.len.div_ceil(8) => fail(format!(
+                "{} value bytes for {} rows",
+                self.values.len(),
+                self.len
+            )),
+            Layout::Fixed(w) if self.values.len() < self.len * w => fail(format!(
+                "{} value bytes for {} rows",
+                self.values.len(),
+                self.len
+            )),
             Layout::Variable(w) => {
                 let Some(offsets) = &self.offsets else {
                     return fail("no offsets buffer".into());
                 };
                 if offsets.len() < (self.len + 1) * w {
-                    return fail(format!("{} offset bytes for {} rows", offsets.len(), self.len));
+                    return fail(format!(
+                        "{} offset bytes for {} rows",
+                        offsets.len(),
+                        self.len
+                    ));
                 }
                 let end = if w == 4 {
                     offsets.typed::<i32>()[self.len] as i64
@@ -75,7 +83,10 @@ impl Column {
                     offsets.typed::<i64>()[self.len]
                 };
                 if end < 0 || end as usize > self.values.len() {
-                    return fail(format!("last offset {end} beyond {} value bytes", self.values.len()));
+                    return fail(format!(
+                        "last offset {end} beyond {} value bytes",
+                        self.values.len()
+                    ));
                 }
                 Ok(())
             }
@@ -178,7 +189,10 @@ impl Column {
     }
 
     fn wrong_view(&self, view: &str) -> Error {
-        Error::failure(format!("a {} column cannot be read as {view}", self.data_type))
+        Error::failure(format!(
+            "a {} column cannot be read as {view}",
+            self.data_type
+        ))
     }
 
     /// The column with another type of the same layout (an `i64` column as a

@@ -129,7 +129,10 @@ fn check_contract(contract: &Contract) -> Result<()> {
     seen.clear();
     for c in &contract.outputs {
         if !seen.insert(c.name.as_str()) {
-            return Err(Error::failure(format!("output `{}` declared twice", c.name)));
+            return Err(Error::failure(format!(
+                "output `{}` declared twice",
+                c.name
+            )));
         }
     }
     Ok(())
@@ -190,7 +193,7 @@ macro_rules! export_plugin {
                 }
             }
 
-            $crate::__bindings::__export_plugin_world!(Export with_types_in $crate::__bindings);
+    $crate::__bindings::__export_plugin_world!(Export with_types_in $crate::__bindings);
         };
     };
 }

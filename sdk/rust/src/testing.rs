@@ -54,7 +54,10 @@ impl<P: Plugin> Harness<P> {
         let mut columns = Vec::with_capacity(contract.inputs.len());
         for spec in &contract.inputs {
             let Some((_, column)) = batch.columns.iter().find(|(n, _)| *n == spec.name) else {
-                return Err(Error::failure(format!("missing input column `{}`", spec.name)));
+                return Err(Error::failure(format!(
+                    "missing input column `{}`",
+                    spec.name
+                )));
             };
             if column.data_type() != &spec.data_type {
                 return Err(Error::failure(format!(

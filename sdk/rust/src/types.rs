@@ -105,12 +105,21 @@ impl DataType {
             "ns" => Some(TimeUnit::Nanosecond),
             _ => None,
         };
-        if let Some(args) = name.strip_prefix("timestamp[").and_then(|r| r.strip_suffix(']')) {
+        if let Some(args) = name
+            .strip_prefix("timestamp[")
+            .and_then(|r| r.strip_suffix(']'))
+        {
             let mut parts = args.splitn(2, ',');
             let u = unit(parts.next()?)?;
-            return Some(DataType::Timestamp(u, parts.next().map(|z| z.trim().to_string())));
+            return Some(DataType::Timestamp(
+                u,
+                parts.next().map(|z| z.trim().to_string()),
+            ));
         }
-        if let Some(args) = name.strip_prefix("duration[").and_then(|r| r.strip_suffix(']')) {
+        if let Some(args) = name
+            .strip_prefix("duration[")
+            .and_then(|r| r.strip_suffix(']'))
+        {
             return Some(DataType::Duration(unit(args)?));
         }
         use DataType::*;

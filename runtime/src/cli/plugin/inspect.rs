@@ -10,8 +10,10 @@ use super::ConfigArgs;
 
 /// Print a plugin's contract (inputs, outputs, filter, version) and imports.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  wasmprep plugin inspect target/plugins/taxi-features.wasm\n  \
-    wasmprep plugin inspect my-plugin.wasm --config threshold=0.5")]
+#[command(
+    after_help = "Example:\n  wasmprep plugin inspect target/plugins/taxi-features.wasm\n  \
+    wasmprep plugin inspect my-plugin.wasm --config threshold=0.5"
+)]
 pub struct Args {
     /// The plugin component (.wasm).
     pub plugin: PathBuf,
@@ -28,7 +30,11 @@ fn print_columns(title: &str, columns: &[ColumnSpec]) {
     let width = columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in columns {
         let nulls = if c.nullable { "nullable" } else { "not null" };
-        println!("  {:width$}  {:24} {nulls}", c.name, type_name(&c.data_type));
+        println!(
+            "  {:width$}  {:24} {nulls}",
+            c.name,
+            type_name(&c.data_type)
+        );
     }
 }
 

@@ -43,8 +43,10 @@ impl ConfigArgs {
     pub fn entries(&self) -> anyhow::Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         if let Some(path) = &self.config_file {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let table: toml::Table = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let table: toml::Table =
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
             out.extend(wasmprep::golden::config_entries(&table));
         }
         for e in &self.entries {

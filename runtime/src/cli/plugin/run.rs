@@ -49,30 +49,59 @@ pub struct Args {
     pub config: ConfigArgs,
 }
 
-fn read_input(args: &Args) -> anyhow::Result<(SchemaRef, Box<dyn Iterator<Item = anyhow::Result<RecordBatch>>>)> {
+/// Batches of the input, and their schema.
+type Batches = (
+    SchemaRef,
+    Box<dyn Iterator<Item = anyhow::Result<RecordBatch>>>,
+);
+
+/// How a CSV file is read: columns, options, byte range.
+type CsvLayout = (
+    Vec<wasmprep::io::csv::CsvColumn>,
+    CsvOptions,
+    Option<(u64, u64)>,
+);
+
+fn read_input(args: &Args) -> anyhow::Result<Batches> {
     let path = &args.input;
-    let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let is_parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     if is_parquet {
         let reader = parquet::open(path, None, args.batch_rows)?;
         let schema = arrow::record_batch::RecordBatchReader::schema(&reader);
-        return Ok((schema, Box::new(reader.map(|b| b.context("reading the input")))));
+        return Ok((
+            schema,
+            Box::new(reader.map(|b| b.context("reading the input"))),
+        ));
     }
     let (columns, options, range) = csv_layout(path, args.schema.as_deref())?;
-    let reader = CsvReader::open(path, &options, &columns, None, range, args.batch_rows, BadRows::Fail)?;
+    let reader = CsvReader::open(
+        path,
+        &options,
+        &columns,
+        None,
+        range,
+        args.batch_rows,
+        BadRows::Fail,
+    )?;
     let schema = reader.schema();
-    Ok((schema, Box::new(reader.map(|b| b.map_err(anyhow::Error::from)))))
+    Ok((
+        schema,
+        Box::new(reader.map(|b| b.map_err(anyhow::Error::from))),
+    ))
 }
 
 /// Columns of a CSV file: from --schema, or from a typed header.
-fn csv_layout(
-    path: &Path,
-    schema: Option<&str>,
-) -> anyhow::Result<(Vec<wasmprep::io::csv::CsvColumn>, CsvOptions, Option<(u64, u64)>)> {
+fn csv_layout(path: &Path, schema: Option<&str>) -> anyhow::Result<CsvLayout> {
     if let Some(spec) = schema {
         return Ok((typed_csv::parse_columns(spec)?, CsvOptions::default(), None));
     }
     let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let header_len = text.iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + 1);
+    let header_len = text
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| i + 1);
     let header = String::from_utf8_lossy(&text[..header_len]);
     match typed_csv::parse_columns(header.trim_end()) {
         Ok(columns) => {
@@ -127,7 +156,10 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     match (writer, &args.output) {
         (Some(w), Some(path)) => {
             w.close()?;
-            eprintln!("{rows_in} rows in, {rows_out} rows out -> {}", path.display());
+            eprintln!(
+                "{rows_in} rows in, {rows_out} rows out -> {}",
+                path.display()
+            );
         }
         _ => print_table(&plan.output_schema, &outputs, args.limit)?,
     }
@@ -138,9 +170,14 @@ fn parquet_writer(
     path: &Path,
     schema: SchemaRef,
 ) -> anyhow::Result<::parquet::arrow::ArrowWriter<std::fs::File>> {
-    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let props = parquet::WriteOptions::default().properties(&schema)?;
-    Ok(::parquet::arrow::ArrowWriter::try_new(file, schema, Some(props))?)
+    Ok(::parquet::arrow::ArrowWriter::try_new(
+        file,
+        schema,
+        Some(props),
+    )?)
 }
 
 fn print_table(schema: &SchemaRef, batches: &[RecordBatch], limit: usize) -> anyhow::Result<()> {
@@ -149,7 +186,10 @@ fn print_table(schema: &SchemaRef, batches: &[RecordBatch], limit: usize) -> any
     let shown = all.slice(0, total.min(limit));
     println!("{}", arrow::util::pretty::pretty_format_batches(&[shown])?);
     if total > limit {
-        println!("({} more rows; --limit to see more, --output to write them all)", total - limit);
+        println!(
+            "({} more rows; --limit to see more, --output to write them all)",
+            total - limit
+        );
     }
     Ok(())
 }

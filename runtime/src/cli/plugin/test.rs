@@ -11,11 +11,13 @@ use crate::cli::EXIT_MISMATCH;
 /// Run golden cases (input, optional case.toml, expected output or error)
 /// in the production sandbox; print a diff and exit 2 on any mismatch.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  wasmprep plugin test target/plugins/taxi-clean.wasm plugins/taxi-clean/tests/cases\n\n\
+#[command(
+    after_help = "Example:\n  wasmprep plugin test target/plugins/taxi-clean.wasm plugins/taxi-clean/tests/cases\n\n\
     A case is a directory holding input.csv (typed CSV: a name:type header)\n\
     or input.parquet, an optional case.toml ([config] for the plugin,\n\
     float_tolerance), and expected.csv (typed CSV) or error.txt (text the\n\
-    error must contain). --bless records the current output as expected.csv.")]
+    error must contain). --bless records the current output as expected.csv."
+)]
 pub struct Args {
     /// The plugin component (.wasm).
     pub plugin: PathBuf,
@@ -36,7 +38,10 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     let sandbox = Sandbox::new(cache)?;
     let cases = discover(&args.cases)?;
     if cases.is_empty() {
-        anyhow::bail!("no cases in {} (a case is a directory with input.csv or input.parquet)", args.cases.display());
+        anyhow::bail!(
+            "no cases in {} (a case is a directory with input.csv or input.parquet)",
+            args.cases.display()
+        );
     }
     let mut failed = 0;
     for case in &cases {

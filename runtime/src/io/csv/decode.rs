@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BinaryArray, BooleanArray, LargeBinaryArray, LargeStringArray, PrimitiveArray, StringArray,
+    ArrayRef, BinaryArray, BooleanArray, LargeBinaryArray, LargeStringArray, PrimitiveArray,
+    StringArray,
 };
 use arrow::buffer::{BooleanBuffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::*;
@@ -16,12 +17,22 @@ use super::values::*;
 #[derive(Clone, Debug)]
 pub(crate) enum Parser {
     Bool,
-    Signed { min: i64, max: i64 },
-    Unsigned { max: u64 },
+    Signed {
+        min: i64,
+        max: i64,
+    },
+    Unsigned {
+        max: u64,
+    },
     Float32,
     Float64,
-    Date { format: Option<String> },
-    Timestamp { unit: TimeUnit, format: Option<String> },
+    Date {
+        format: Option<String>,
+    },
+    Timestamp {
+        unit: TimeUnit,
+        format: Option<String>,
+    },
     Duration,
     Text,
     Bytes,
@@ -33,18 +44,39 @@ impl Parser {
         let format = format.map(str::to_string);
         Some(match data_type {
             Boolean => Parser::Bool,
-            Int8 => Parser::Signed { min: i8::MIN as i64, max: i8::MAX as i64 },
-            Int16 => Parser::Signed { min: i16::MIN as i64, max: i16::MAX as i64 },
-            Int32 => Parser::Signed { min: i32::MIN as i64, max: i32::MAX as i64 },
-            Int64 => Parser::Signed { min: i64::MIN, max: i64::MAX },
-            UInt8 => Parser::Unsigned { max: u8::MAX as u64 },
-            UInt16 => Parser::Unsigned { max: u16::MAX as u64 },
-            UInt32 => Parser::Unsigned { max: u32::MAX as u64 },
+            Int8 => Parser::Signed {
+                min: i8::MIN as i64,
+                max: i8::MAX as i64,
+            },
+            Int16 => Parser::Signed {
+                min: i16::MIN as i64,
+                max: i16::MAX as i64,
+            },
+            Int32 => Parser::Signed {
+                min: i32::MIN as i64,
+                max: i32::MAX as i64,
+            },
+            Int64 => Parser::Signed {
+                min: i64::MIN,
+                max: i64::MAX,
+            },
+            UInt8 => Parser::Unsigned {
+                max: u8::MAX as u64,
+            },
+            UInt16 => Parser::Unsigned {
+                max: u16::MAX as u64,
+            },
+            UInt32 => Parser::Unsigned {
+                max: u32::MAX as u64,
+            },
             UInt64 => Parser::Unsigned { max: u64::MAX },
             Float32 => Parser::Float32,
             Float64 => Parser::Float64,
             Date32 => Parser::Date { format },
-            Timestamp(unit, _) => Parser::Timestamp { unit: *unit, format },
+            Timestamp(unit, _) => Parser::Timestamp {
+                unit: *unit,
+                format,
+            },
             Duration(_) => Parser::Duration,
             Utf8 | LargeUtf8 => Parser::Text,
             Binary | LargeBinary => Parser::Bytes,
@@ -176,7 +208,9 @@ impl ColumnBuilder {
             .map(|x| v.push(x)),
             (Parser::Date { format }, Values::I32(v)) => match format {
                 None => parse_iso_date(field.trim_ascii()),
-                Some(f) => std::str::from_utf8(field).ok().and_then(|s| parse_date_format(s.trim(), f)),
+                Some(f) => std::str::from_utf8(field)
+                    .ok()
+                    .and_then(|s| parse_date_format(s.trim(), f)),
             }
             .and_then(|d| i32::try_from(d).ok())
             .map(|x| v.push(x)),
@@ -221,10 +255,15 @@ impl ColumnBuilder {
 
     fn format_hint(&self) -> String {
         match &self.parser {
-            Parser::Timestamp { format: Some(f), .. } | Parser::Date { format: Some(f) } => {
+            Parser::Timestamp {
+                format: Some(f), ..
+            }
+            | Parser::Date { format: Some(f) } => {
                 format!(" with format {f:?}")
             }
-            Parser::Timestamp { format: None, .. } => " (expected YYYY-MM-DD HH:MM:SS[.fff])".into(),
+            Parser::Timestamp { format: None, .. } => {
+                " (expected YYYY-MM-DD HH:MM:SS[.fff])".into()
+            }
             Parser::Date { format: None } => " (expected YYYY-MM-DD)".into(),
             _ => String::new(),
         }
@@ -265,8 +304,14 @@ impl ColumnBuilder {
         let fresh = ColumnBuilder::new(self.data_type.clone(), self.parser.clone(), capacity);
         let values = std::mem::replace(&mut self.values, fresh.values);
         let dt = &self.data_type;
-        fn prim<T: ArrowPrimitiveType>(v: Vec<T::Native>, nulls: Option<NullBuffer>, dt: &DataType) -> ArrayRef {
-            Arc::new(PrimitiveArray::<T>::new(ScalarBuffer::from(v), nulls).with_data_type(dt.clone()))
+        fn prim<T: ArrowPrimitiveType>(
+            v: Vec<T::Native>,
+            nulls: Option<NullBuffer>,
+            dt: &DataType,
+        ) -> ArrayRef {
+            Arc::new(
+                PrimitiveArray::<T>::new(ScalarBuffer::from(v), nulls).with_data_type(dt.clone()),
+            )
         }
         match values {
             Values::Bool(v) => Arc::new(BooleanArray::new(BooleanBuffer::from(v), nulls)),
@@ -277,14 +322,28 @@ impl ColumnBuilder {
                 _ => prim::<Int32Type>(v, nulls, dt),
             },
             Values::I64(v) => match dt {
-                DataType::Timestamp(TimeUnit::Second, _) => prim::<TimestampSecondType>(v, nulls, dt),
-                DataType::Timestamp(TimeUnit::Millisecond, _) => prim::<TimestampMillisecondType>(v, nulls, dt),
-                DataType::Timestamp(TimeUnit::Microsecond, _) => prim::<TimestampMicrosecondType>(v, nulls, dt),
-                DataType::Timestamp(TimeUnit::Nanosecond, _) => prim::<TimestampNanosecondType>(v, nulls, dt),
+                DataType::Timestamp(TimeUnit::Second, _) => {
+                    prim::<TimestampSecondType>(v, nulls, dt)
+                }
+                DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                    prim::<TimestampMillisecondType>(v, nulls, dt)
+                }
+                DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                    prim::<TimestampMicrosecondType>(v, nulls, dt)
+                }
+                DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+                    prim::<TimestampNanosecondType>(v, nulls, dt)
+                }
                 DataType::Duration(TimeUnit::Second) => prim::<DurationSecondType>(v, nulls, dt),
-                DataType::Duration(TimeUnit::Millisecond) => prim::<DurationMillisecondType>(v, nulls, dt),
-                DataType::Duration(TimeUnit::Microsecond) => prim::<DurationMicrosecondType>(v, nulls, dt),
-                DataType::Duration(TimeUnit::Nanosecond) => prim::<DurationNanosecondType>(v, nulls, dt),
+                DataType::Duration(TimeUnit::Millisecond) => {
+                    prim::<DurationMillisecondType>(v, nulls, dt)
+                }
+                DataType::Duration(TimeUnit::Microsecond) => {
+                    prim::<DurationMicrosecondType>(v, nulls, dt)
+                }
+                DataType::Duration(TimeUnit::Nanosecond) => {
+                    prim::<DurationNanosecondType>(v, nulls, dt)
+                }
                 _ => prim::<Int64Type>(v, nulls, dt),
             },
             Values::U8(v) => prim::<UInt8Type>(v, nulls, dt),
@@ -298,15 +357,26 @@ impl ColumnBuilder {
     }
 }
 
-fn var_array(dt: &DataType, offsets: Vec<i64>, data: Vec<u8>, nulls: Option<NullBuffer>) -> ArrayRef {
-    let small = || OffsetBuffer::new(ScalarBuffer::from(offsets.iter().map(|&o| o as i32).collect::<Vec<i32>>()));
+fn var_array(
+    dt: &DataType,
+    offsets: Vec<i64>,
+    data: Vec<u8>,
+    nulls: Option<NullBuffer>,
+) -> ArrayRef {
+    let small = || {
+        OffsetBuffer::new(ScalarBuffer::from(
+            offsets.iter().map(|&o| o as i32).collect::<Vec<i32>>(),
+        ))
+    };
     let large = || OffsetBuffer::new(ScalarBuffer::from(offsets.clone()));
     let values = arrow::buffer::Buffer::from_vec(data);
     // SAFETY (for the unchecked string constructors): every value appended
     // to a text column was checked to be UTF-8, and offsets only grow.
     match dt {
         DataType::Utf8 => Arc::new(unsafe { StringArray::new_unchecked(small(), values, nulls) }),
-        DataType::LargeUtf8 => Arc::new(unsafe { LargeStringArray::new_unchecked(large(), values, nulls) }),
+        DataType::LargeUtf8 => {
+            Arc::new(unsafe { LargeStringArray::new_unchecked(large(), values, nulls) })
+        }
         DataType::LargeBinary => Arc::new(LargeBinaryArray::new(large(), values, nulls)),
         _ => Arc::new(BinaryArray::new(small(), values, nulls)),
     }

@@ -57,7 +57,9 @@ impl CsvOptions {
         if c.is_ascii() {
             Ok(c as u8)
         } else {
-            Err(Error::Options(format!("{what} must be one ASCII character, not {c:?}")))
+            Err(Error::Options(format!(
+                "{what} must be one ASCII character, not {c:?}"
+            )))
         }
     }
 
@@ -190,7 +192,11 @@ impl CsvReader {
                     crate::schema::type_name(&c.data_type)
                 ))
             })?;
-            builders.push(Some(ColumnBuilder::new(c.data_type.clone(), parser, batch_size)));
+            builders.push(Some(ColumnBuilder::new(
+                c.data_type.clone(),
+                parser,
+                batch_size,
+            )));
             fields.push(Field::new(&c.name, c.data_type.clone(), true));
         }
         let mut reader = CsvReader {
@@ -202,7 +208,11 @@ impl CsvReader {
             bad_rows,
             rejected: Vec::new(),
             batch_size: batch_size.max(1),
-            nulls: options.null_values.iter().map(|s| s.as_bytes().to_vec()).collect(),
+            nulls: options
+                .null_values
+                .iter()
+                .map(|s| s.as_bytes().to_vec())
+                .collect(),
             buf_offset: start,
             buf: Vec::new(),
             pos: 0,
@@ -217,9 +227,14 @@ impl CsvReader {
             spans_in_buf: false,
             only_empty_is_null: options.null_values.len() == 1 && options.null_values[0].is_empty(),
             delimiter: CsvOptions::ascii(options.delimiter, "delimiter")?,
-            quote: if options.quoting { Some(CsvOptions::ascii(options.quote, "quote")?) } else { None },
+            quote: if options.quoting {
+                Some(CsvOptions::ascii(options.quote, "quote")?)
+            } else {
+                None
+            },
             file: {
-                file.seek(SeekFrom::Start(start.saturating_sub(1))).map_err(io)?;
+                file.seek(SeekFrom::Start(start.saturating_sub(1)))
+                    .map_err(io)?;
                 file
             },
         };
@@ -304,7 +319,11 @@ impl CsvReader {
     /// counting newlines lazily from the last known mark.
     fn line_of(&mut self, offset: u64) -> Result<u64> {
         let (mark_offset, mark_line) = self.line_mark;
-        let (from, base) = if offset >= mark_offset { (mark_offset, mark_line) } else { (0, 1) };
+        let (from, base) = if offset >= mark_offset {
+            (mark_offset, mark_line)
+        } else {
+            (0, 1)
+        };
         let mut file = File::open(&self.path).map_err(|e| self.io(e))?;
         file.seek(SeekFrom::Start(from)).map_err(|e| self.io(e))?;
         let mut remaining = offset - from;
@@ -324,7 +343,11 @@ impl CsvReader {
     }
 
     fn pending_rows(&self) -> usize {
-        self.builders.iter().flatten().next().map_or(0, ColumnBuilder::len)
+        self.builders
+            .iter()
+            .flatten()
+            .next()
+            .map_or(0, ColumnBuilder::len)
     }
 
     /// The next batch, or None when the range is exhausted.
@@ -421,7 +444,11 @@ impl CsvReader {
                 self.spans.push((base + start, base + i));
                 start = i + 1;
             } else if b == b'\n' {
-                let end = if i > start && input[i - 1] == b'\r' { i - 1 } else { i };
+                let end = if i > start && input[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
                 self.spans.push((base + start, base + end));
                 self.spans_in_buf = true;
                 return Some((i + 1, self.spans.len()));
@@ -432,7 +459,11 @@ impl CsvReader {
         if !self.eof || input.is_empty() {
             return None; // the line continues past the buffer
         }
-        let end = if input.len() > start && input.ends_with(b"\r") { input.len() - 1 } else { input.len() };
+        let end = if input.len() > start && input.ends_with(b"\r") {
+            input.len() - 1
+        } else {
+            input.len()
+        };
         self.spans.push((base + start, base + end));
         self.spans_in_buf = true;
         Some((input.len(), self.spans.len()))
@@ -446,7 +477,11 @@ impl CsvReader {
             let input = &self.buf[self.pos..];
             let (mut nin, mut nout, mut nend) = (0, 0, 0);
             loop {
-                let (res, i, o, e) = core.read_record(&input[nin..], &mut self.field_buf[nout..], &mut self.ends[nend..]);
+                let (res, i, o, e) = core.read_record(
+                    &input[nin..],
+                    &mut self.field_buf[nout..],
+                    &mut self.ends[nend..],
+                );
                 nin += i;
                 nout += o;
                 nend += e;
@@ -470,10 +505,17 @@ impl CsvReader {
                                 return Ok(None);
                             }
                             // The last record has no terminator: finish it.
-                            let (res, _, o, e) = core.read_record(&[], &mut self.field_buf[nout..], &mut self.ends[nend..]);
+                            let (res, _, o, e) = core.read_record(
+                                &[],
+                                &mut self.field_buf[nout..],
+                                &mut self.ends[nend..],
+                            );
                             nout += o;
                             nend += e;
-                            debug_assert!(matches!(res, csv_core::ReadRecordResult::Record), "{res:?}");
+                            debug_assert!(
+                                matches!(res, csv_core::ReadRecordResult::Record),
+                                "{res:?}"
+                            );
                             let _ = nout;
                             self.set_spans_from_ends(nend);
                             return Ok(Some((nin, nend)));
@@ -513,12 +555,25 @@ impl CsvReader {
             .map(|i| String::from_utf8_lossy(self.field(i)).trim().to_string())
             .collect();
         let expected: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
-        if names.iter().map(String::as_str).eq(expected.iter().copied()) {
+        if names
+            .iter()
+            .map(String::as_str)
+            .eq(expected.iter().copied())
+        {
             return Ok(());
         }
         let detail = match names.iter().zip(&expected).position(|(a, b)| a != b) {
-            Some(i) => format!("column {} is `{}` in the file but `{}` in the schema", i + 1, names[i], expected[i]),
-            None => format!("the file has {} columns, the schema {}", names.len(), expected.len()),
+            Some(i) => format!(
+                "column {} is `{}` in the file but `{}` in the schema",
+                i + 1,
+                names[i],
+                expected[i]
+            ),
+            None => format!(
+                "the file has {} columns, the schema {}",
+                names.len(),
+                expected.len()
+            ),
         };
         Err(Error::HeaderMismatch {
             path: self.path.clone(),
@@ -532,14 +587,23 @@ impl CsvReader {
         if nfields != self.columns.len() {
             return Err((
                 None,
-                format!("has {nfields} fields, the schema has {} columns", self.columns.len()),
+                format!(
+                    "has {nfields} fields, the schema has {} columns",
+                    self.columns.len()
+                ),
             ));
         }
         let len = self.pending_rows();
         for i in 0..nfields {
-            let Some(builder) = self.builders[i].as_mut() else { continue };
+            let Some(builder) = self.builders[i].as_mut() else {
+                continue;
+            };
             let (start, end) = self.spans[i];
-            let field = if self.spans_in_buf { &self.buf[start..end] } else { &self.field_buf[start..end] };
+            let field = if self.spans_in_buf {
+                &self.buf[start..end]
+            } else {
+                &self.field_buf[start..end]
+            };
             let null = if self.only_empty_is_null {
                 field.is_empty()
             } else {
@@ -562,7 +626,12 @@ impl CsvReader {
     }
 
     fn flush(&mut self) -> Result<RecordBatch> {
-        let arrays = self.builders.iter_mut().flatten().map(ColumnBuilder::finish).collect();
+        let arrays = self
+            .builders
+            .iter_mut()
+            .flatten()
+            .map(ColumnBuilder::finish)
+            .collect();
         RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| Error::Arrow(e.to_string()))
     }
 }
@@ -593,9 +662,7 @@ fn trim_terminator(raw: &[u8]) -> usize {
 pub fn split_ranges(len: u64, target: u64) -> Vec<(u64, u64)> {
     let target = target.max(1);
     let n = len.div_ceil(target).max(1);
-    (0..n)
-        .map(|i| (i * len / n, (i + 1) * len / n))
-        .collect()
+    (0..n).map(|i| (i * len / n, (i + 1) * len / n)).collect()
 }
 
 #[cfg(test)]

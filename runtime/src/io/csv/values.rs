@@ -99,14 +99,19 @@ pub(crate) fn parse_iso_timestamp(s: &[u8], unit: TimeUnit) -> Option<i64> {
         TimeUnit::Microsecond => (86_400_000_000, 1_000),
         TimeUnit::Nanosecond => (86_400_000_000_000, 1),
     };
-    days.checked_mul(per_day)?.checked_add(nanos_of_day / nanos_per_unit)
+    days.checked_mul(per_day)?
+        .checked_add(nanos_of_day / nanos_per_unit)
 }
 
 /// A timestamp in a strftime `format` (chrono's syntax), as `unit`s.
 pub(crate) fn parse_timestamp_format(s: &str, format: &str, unit: TimeUnit) -> Option<i64> {
     let t = NaiveDateTime::parse_from_str(s, format)
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(s, format).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))?
+        .or_else(|| {
+            NaiveDate::parse_from_str(s, format)
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })?
         .and_utc();
     match unit {
         TimeUnit::Second => Some(t.timestamp()),
@@ -119,7 +124,10 @@ pub(crate) fn parse_timestamp_format(s: &str, format: &str, unit: TimeUnit) -> O
 /// A date in a strftime `format`, as days since the epoch.
 pub(crate) fn parse_date_format(s: &str, format: &str) -> Option<i64> {
     let d = NaiveDate::parse_from_str(s, format).ok()?;
-    Some(d.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days())
+    Some(
+        d.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?)
+            .num_days(),
+    )
 }
 
 /// A decimal integer with an optional sign (and surrounding spaces).
@@ -176,9 +184,17 @@ pub(crate) fn parse_f32(s: &[u8]) -> Option<f32> {
 
 pub(crate) fn parse_bool(s: &[u8]) -> Option<bool> {
     let s = s.trim_ascii();
-    if s.eq_ignore_ascii_case(b"true") || s == b"1" || s.eq_ignore_ascii_case(b"t") || s.eq_ignore_ascii_case(b"yes") {
+    if s.eq_ignore_ascii_case(b"true")
+        || s == b"1"
+        || s.eq_ignore_ascii_case(b"t")
+        || s.eq_ignore_ascii_case(b"yes")
+    {
         Some(true)
-    } else if s.eq_ignore_ascii_case(b"false") || s == b"0" || s.eq_ignore_ascii_case(b"f") || s.eq_ignore_ascii_case(b"no") {
+    } else if s.eq_ignore_ascii_case(b"false")
+        || s == b"0"
+        || s.eq_ignore_ascii_case(b"f")
+        || s.eq_ignore_ascii_case(b"no")
+    {
         Some(false)
     } else {
         None
@@ -198,15 +214,32 @@ mod tests {
         assert_eq!(ms("2015-01-15 19:05"), Some(1_421_348_700_000));
         assert_eq!(ms("2015-01-15"), Some(1_421_280_000_000));
         assert_eq!(ms("1969-12-31 23:00:00"), Some(-3_600_000));
-        assert_eq!(parse_iso_timestamp(b"2015-01-15 19:05:39.123456789", TimeUnit::Nanosecond), Some(1_421_348_739_123_456_789));
-        for bad in ["2015-02-30 00:00:00", "2015-01-15 24:00:00", "2015-01-15 19:05:39.", "2015/01/15", "abc", "2015-01-15 19:5:39"] {
+        assert_eq!(
+            parse_iso_timestamp(b"2015-01-15 19:05:39.123456789", TimeUnit::Nanosecond),
+            Some(1_421_348_739_123_456_789)
+        );
+        for bad in [
+            "2015-02-30 00:00:00",
+            "2015-01-15 24:00:00",
+            "2015-01-15 19:05:39.",
+            "2015/01/15",
+            "abc",
+            "2015-01-15 19:5:39",
+        ] {
             assert_eq!(ms(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn formats_and_numbers() {
-        assert_eq!(parse_timestamp_format("01/15/2015 07:05:39 PM", "%m/%d/%Y %I:%M:%S %p", TimeUnit::Second), Some(1_421_348_739));
+        assert_eq!(
+            parse_timestamp_format(
+                "01/15/2015 07:05:39 PM",
+                "%m/%d/%Y %I:%M:%S %p",
+                TimeUnit::Second
+            ),
+            Some(1_421_348_739)
+        );
         assert_eq!(parse_date_format("15.01.2015", "%d.%m.%Y"), Some(16_450));
         assert_eq!(parse_iso_date(b"2015-01-15"), Some(16_450));
         assert_eq!(parse_i64(b" -42 "), Some(-42));

@@ -10,9 +10,16 @@ const USAGE: &str = "usage:\n  wasmprep-c-bindgen generate OUT_DIR [WIT_DIR]\n  
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let default_wit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wit");
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["generate", out] => wasmprep_c_bindgen::generate(&default_wit, Path::new(out)).map(report),
-        ["generate", out, wit] => wasmprep_c_bindgen::generate(Path::new(wit), Path::new(out)).map(report),
+        ["generate", out, wit] => {
+            wasmprep_c_bindgen::generate(Path::new(wit), Path::new(out)).map(report)
+        }
         ["componentize", module, component] => std::fs::read(module)
             .map_err(|e| format!("{module}: {e}"))
             .and_then(|bytes| wasmprep_c_bindgen::componentize(&bytes))

@@ -24,7 +24,8 @@ impl Plugin for ReadsFile {
     }
 
     fn process(&mut self, batch: Batch) -> Result<Output> {
-        let bytes = std::fs::read(&self.path).map_err(|e| Error::failure(format!("{}: {e}", self.path)))?;
+        let bytes =
+            std::fs::read(&self.path).map_err(|e| Error::failure(format!("{}: {e}", self.path)))?;
         let len = bytes.len() as i64;
         Ok(Output::new().column(Column::from_fn(batch.len(), |_| len)))
     }

@@ -42,7 +42,9 @@ impl Guest for Misbehave {
             .map(|(_, v)| v.clone())
             .unwrap_or_else(|| "ok".into());
         if mode == "config-error" {
-            return Err(Error::InvalidConfig("mode config-error refuses every configuration".into()));
+            return Err(Error::InvalidConfig(
+                "mode config-error refuses every configuration".into(),
+            ));
         }
         *MODE.lock().unwrap() = mode.clone();
         let (name, data_type) = match mode.as_str() {
@@ -60,7 +62,10 @@ impl Guest for Misbehave {
     }
 
     fn process(columns: Vec<Column>) -> Result<BatchOutput, Error> {
-        let x = columns.into_iter().next().ok_or_else(|| Error::Failure("no input".into()))?;
+        let x = columns
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Failure("no input".into()))?;
         let n = x.len as usize;
         let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let column = |len: u32, values: Vec<u8>| Column {
@@ -89,7 +94,12 @@ impl Guest for Misbehave {
                     std::hint::black_box(&hoard);
                 }
             }
-            "wrong-length" => out = column(n.saturating_sub(1) as u32, x.values[..n.saturating_sub(1) * 8].to_vec()),
+            "wrong-length" => {
+                out = column(
+                    n.saturating_sub(1) as u32,
+                    x.values[..n.saturating_sub(1) * 8].to_vec(),
+                )
+            }
             // Declared float64, but 4 bytes per row.
             "wrong-type" => out = column(n as u32, vec![0u8; n * 4]),
             "bad-utf8" => {

@@ -20,14 +20,17 @@ impl Plugin for Passthrough {
             .map(|c| c.trim().to_string())
             .collect();
         let name = config.str_or("type", "int64");
-        let data_type = DataType::parse(&name).ok_or_else(|| Error::config(format!("unknown type `{name}`")))?;
+        let data_type = DataType::parse(&name)
+            .ok_or_else(|| Error::config(format!("unknown type `{name}`")))?;
         Ok(Passthrough { columns, data_type })
     }
 
     fn contract(&self) -> Contract {
         let mut c = Contract::new("passthrough", "0.1.0");
         for name in &self.columns {
-            c = c.input(name, self.data_type.clone()).nullable_output(name, self.data_type.clone());
+            c = c
+                .input(name, self.data_type.clone())
+                .nullable_output(name, self.data_type.clone());
         }
         c
     }
