@@ -6,11 +6,11 @@ VENV := .venv
 COMPONENTIZE_PY_VERSION := 0.25.1
 APT_PACKAGES := clang lld wasi-libc libclang-rt-dev-wasm32 libclang-dev libopenmpi-dev openmpi-bin
 
-PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0
+PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test lint doc bench bench-duckdb clean
+.PHONY: help deps plugins build demo test lint doc bench bench-duckdb bench-mpi azureml-bundle clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -52,14 +52,18 @@ demo: deps
 	target/release/wasmprep run jobs/nyc-taxi/job.toml --input $(DEMO_DIR)/data-$(DEMO_ROWS) \
 	  --output $(DEMO_DIR)/out --overwrite
 
+# Every test, then the integration tests again in a build without MPI
+# (`--no-default-features`: no libmpi, `run` is one rank).
 test: deps
 	$(CARGO) test --workspace
+	$(CARGO) test -p wasmprep --no-default-features --test all
 
 WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p test-passthrough -p test-misbehave -p test-forbidden-import
 
 lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p wasmprep --no-default-features --all-targets -- -D warnings
 	$(CARGO) clippy --target wasm32-wasip2 --target-dir target/wasm $(WASM_CRATES) -- -D warnings
 
 doc:
@@ -67,6 +71,18 @@ doc:
 
 bench: deps
 	$(CARGO) bench -p wasmprep --bench sandbox
+
+bench-mpi: deps
+	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
+	$(VENV)/bin/python bench/mpi_scaling.py
+
+# What an Azure ML job uploads (`code:` in jobs/nyc-taxi/azureml/job.yml):
+# the job, with its plugins next to it. The plugins are WebAssembly: the
+# same files run on any node.
+azureml-bundle: plugins
+	mkdir -p target/azureml/plugins
+	cp target/plugins/taxi-clean.wasm target/plugins/taxi-features.wasm target/azureml/plugins/
+	sed 's|\.\./\.\./target/plugins/|plugins/|' jobs/nyc-taxi/job.toml > target/azureml/job.toml
 
 bench-duckdb: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts

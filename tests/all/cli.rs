@@ -134,3 +134,50 @@ fn run_on_untyped_csv_without_schema_says_how_to_give_one() {
         "{err}"
     );
 }
+
+/// A binary built without MPI, started by a launcher, says so instead of
+/// running as N independent copies of rank 0.
+#[cfg(not(feature = "mpi"))]
+#[test]
+fn without_mpi_a_launched_rank_refuses_to_run_alone() {
+    let out = wasmprep()
+        .env("OMPI_COMM_WORLD_SIZE", "2")
+        .env("OMPI_COMM_WORLD_RANK", "1")
+        .args(["run", "job.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("built without MPI (`--no-default-features`)"),
+        "{err}"
+    );
+}
+
+/// The same binary without a launcher is a job of one rank.
+#[test]
+fn without_a_launcher_a_run_is_one_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.csv"), "x\n1\n2\n").unwrap();
+    std::fs::write(
+        dir.path().join("job.toml"),
+        "[input]\nformat = \"csv\"\ncolumns = [{ name = \"x\", type = \"int64\" }]\n[[steps]]\ncast = { x = \"float64\" }\n[output]\n",
+    )
+    .unwrap();
+    let out = wasmprep()
+        .current_dir(dir.path())
+        .env_remove("OMPI_COMM_WORLD_SIZE")
+        .env_remove("PMIX_RANK")
+        .env_remove("PMI_RANK")
+        .env_remove("SLURM_PROCID")
+        .args(["run", "job.toml", "--input", "x.csv", "--output", "out"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("ranks=1") && err.contains("launcher=\"single process\""),
+        "{err}"
+    );
+    assert!(dir.path().join("out/_SUCCESS").is_file());
+}

@@ -2,8 +2,11 @@
 //! built from source by `wasmprep-artifacts` before these run.
 
 mod cli;
+mod deploy;
 mod golden;
 mod job;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod plugin_errors;
 mod sandbox_limits;
 
@@ -13,6 +16,13 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, Int64Array, RecordBatch};
 use arrow::datatypes::{DataType, Field, Schema};
 use wasmprep::sandbox::{BatchLocation, ModuleCache, Plugin, PluginSettings, Sandbox};
+
+/// Held by tests that start several processes (MPI ranks): they run one at
+/// a time, so timing-based checks are not skewed by each other.
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// A sandbox whose compiled-plugin cache is shared by every test (so the
 /// Python plugin is compiled once per build, not once per test).

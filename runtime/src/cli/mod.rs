@@ -56,7 +56,30 @@ pub enum Command {
     Sample(sample::SampleCommand),
 }
 
+/// Prefixes every log line with the process's rank.
+struct RankFormat {
+    rank: usize,
+    inner: tracing_subscriber::fmt::format::Format,
+}
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for RankFormat
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        write!(writer, "rank={} ", self.rank)?;
+        self.inner.format_event(ctx, writer, event)
+    }
+}
+
 pub fn init_logging(cli: &Cli) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let default = match cli.verbose {
         0 => "info",
@@ -64,10 +87,17 @@ pub fn init_logging(cli: &Cli) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
+        .with_ansi(ansi)
+        .event_format(RankFormat {
+            rank: wasmprep::dist::rank_from_env(),
+            inner: tracing_subscriber::fmt::format()
+                .with_target(false)
+                .with_ansi(ansi),
+        })
         .init();
 }
 

@@ -2,11 +2,12 @@
 //! time and stream each batch by batch (read → steps → write), so memory
 //! does not grow with the input.
 
+mod cluster;
 mod partition;
+mod pool;
+mod progress;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ use crate::io::commit::{ExistingOutput, OutputDir, PartitionCommit};
 use crate::job::{Job, Partition, Pipeline, Plan};
 use crate::sandbox::Sandbox;
 
+pub use cluster::RankStats;
 pub use partition::run_partition;
 
 /// An error running a job.
@@ -26,8 +28,9 @@ pub enum Error {
     Job(#[from] crate::job::Error),
     #[error(transparent)]
     Io(#[from] crate::io::Error),
-    /// A partition failed; the partitions already committed stay.
-    #[error("partition {id} ({input}) failed: {source}")]
+    /// A partition failed; the partitions already committed stay. The
+    /// reason is the error's source (`{:#}` shows it).
+    #[error("partition {id} ({input}) failed")]
     Partition {
         id: usize,
         input: String,
@@ -55,7 +58,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads: crate::dist::default_threads(),
             batch_rows: 65_536,
             existing: ExistingOutput::Refuse,
             progress_every: Duration::from_secs(5),
@@ -86,7 +89,7 @@ impl Totals {
 }
 
 /// A summary of a finished run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Summary {
     pub totals: Totals,
     /// Partitions kept from an earlier run (`--resume`).
@@ -94,6 +97,8 @@ pub struct Summary {
     pub input_bytes: u64,
     pub seconds: f64,
     pub output: PathBuf,
+    /// What each rank did (on rank 0).
+    pub ranks: Vec<RankStats>,
 }
 
 #[derive(Serialize)]
@@ -189,125 +194,19 @@ pub fn schedule(partitions: &[Partition], done: &[PartitionCommit]) -> Vec<usize
     todo
 }
 
-/// Runs `job` on this process with `options.threads` workers.
+/// Runs `job` on this process alone, with `options.threads` workers.
 pub fn run(job: &Job, sandbox: &Sandbox, options: &RunOptions) -> Result<Summary> {
-    let started = Instant::now();
-    let prepared = prepare(job, sandbox)?;
-    let (out, kept) = OutputDir::open(&job.output, options.existing, &prepared.digest)?;
-    let todo = schedule(&prepared.plan.partitions, &kept);
-    let resumed = kept.len();
-    if resumed > 0 {
-        tracing::info!(
-            resumed,
-            todo = todo.len(),
-            "Resuming: keeping committed partitions."
-        );
-    }
-    let commits = run_partitions(job, &prepared, &out, &todo, options)?;
-    let mut all = kept;
-    all.extend(commits);
-    all.sort_by_key(|c| c.id);
-    finish(job, &prepared, &out, &all, started, resumed)
+    cluster::run(job, sandbox, options, &crate::dist::Single)
 }
 
-/// Runs the partitions at `todo` (indices into the plan) on worker threads.
-/// Stops every worker at the first error.
-pub fn run_partitions(
+/// Runs `job` as one rank of many (every rank calls it).
+pub fn run_ranks(
     job: &Job,
-    prepared: &Prepared,
-    out: &OutputDir,
-    todo: &[usize],
+    sandbox: &Sandbox,
     options: &RunOptions,
-) -> Result<Vec<PartitionCommit>> {
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    let (tx, rx) = mpsc::channel::<PartitionCommit>();
-    let threads = options.threads.max(1).min(todo.len().max(1));
-    let total_bytes: u64 = todo
-        .iter()
-        .map(|&i| prepared.plan.partitions[i].bytes)
-        .sum();
-    let mut commits = Vec::with_capacity(todo.len());
-    std::thread::scope(|scope| {
-        for worker in 0..threads {
-            let tx = tx.clone();
-            let (next, stop, failure) = (&next, &stop, &failure);
-            let span = tracing::Span::current();
-            scope.spawn(move || {
-                let _span = span.enter();
-                let mut pipeline = prepared.pipeline.worker();
-                loop {
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    if k >= todo.len() || stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let partition = &prepared.plan.partitions[todo[k]];
-                    match run_partition(
-                        job,
-                        prepared,
-                        &mut pipeline,
-                        partition,
-                        out,
-                        options.batch_rows,
-                        stop,
-                    ) {
-                        Ok(commit) => {
-                            tracing::debug!(
-                                worker,
-                                partition = partition.id,
-                                rows = commit.rows_written,
-                                "Committed partition."
-                            );
-                            let _ = tx.send(commit);
-                        }
-                        Err(Error::Cancelled) => break,
-                        Err(e) => {
-                            stop.store(true, Ordering::SeqCst);
-                            let mut f = failure.lock().unwrap_or_else(|e| e.into_inner());
-                            f.get_or_insert(Error::Partition {
-                                id: partition.id,
-                                input: partition.describe(),
-                                source: Box::new(e),
-                            });
-                            break;
-                        }
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let started = Instant::now();
-        let mut last = Instant::now();
-        let mut done_bytes = 0u64;
-        let mut rows = 0u64;
-        loop {
-            match rx.recv_timeout(Duration::from_millis(200)) {
-                Ok(commit) => {
-                    done_bytes += prepared.plan.partitions[commit.id].bytes;
-                    rows += commit.rows_read;
-                    commits.push(commit);
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-            if last.elapsed() >= options.progress_every {
-                last = Instant::now();
-                let secs = started.elapsed().as_secs_f64();
-                tracing::info!(
-                    partitions = format!("{}/{}", commits.len(), todo.len()),
-                    rows,
-                    mb_per_s = format!("{:.0}", done_bytes as f64 / secs / 1e6),
-                    "Progress: {:.0}% of the input.",
-                    100.0 * done_bytes as f64 / total_bytes.max(1) as f64
-                );
-            }
-        }
-    });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(e);
-    }
-    Ok(commits)
+    transport: &dyn crate::dist::Transport,
+) -> Result<Summary> {
+    cluster::run(job, sandbox, options, transport)
 }
 
 /// Writes the manifest and `_SUCCESS`, after checking that every partition
@@ -384,5 +283,6 @@ pub fn finish(
         input_bytes: prepared.plan.files.iter().map(|(_, b)| b).sum(),
         seconds,
         output: out.path().to_path_buf(),
+        ranks: Vec::new(),
     })
 }

@@ -166,6 +166,13 @@ impl OutputDir {
         Ok((dir, kept))
     }
 
+    /// The directory rank 0 opened, as another rank writes into it.
+    pub fn attach(path: &Path) -> Self {
+        OutputDir {
+            path: path.to_path_buf(),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -6,7 +6,8 @@
 //! `mode = "wrong-type"`), filters with `mode = "no-selection"`.
 //! Configuration: `mode`, one of: ok, panic, loop, oom, wrong-length,
 //! wrong-type, bad-utf8, no-selection, invalid-input, log-flood,
-//! config-error, trap-once.
+//! config-error, trap-once, panic-at (panics on a batch holding x = `at`),
+//! slow (spins about `spin_ms` milliseconds per batch, then passes x on).
 
 wit_bindgen::generate!({
     path: "../../../sdk/wit",
@@ -20,6 +21,8 @@ use wasmprep::plugin::types::*;
 struct Misbehave;
 
 static MODE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+static AT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(-1);
+static SPIN_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 fn mode() -> String {
@@ -47,6 +50,20 @@ impl Guest for Misbehave {
             ));
         }
         *MODE.lock().unwrap() = mode.clone();
+        let number = |key: &str| {
+            config
+                .iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.parse::<i64>().ok())
+        };
+        AT.store(
+            number("at").unwrap_or(-1),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+        SPIN_MS.store(
+            number("spin_ms").unwrap_or(50) as u64,
+            std::sync::atomic::Ordering::SeqCst,
+        );
         let (name, data_type) = match mode.as_str() {
             "wrong-type" => ("y", DataType::Float64),
             "bad-utf8" => ("y", DataType::Utf8),
@@ -107,6 +124,25 @@ impl Guest for Misbehave {
                 out.offsets = Some((0..=n as i32).flat_map(|i| i.to_le_bytes()).collect());
             }
             "no-selection" => {}
+            "panic-at" => {
+                let at = AT.load(std::sync::atomic::Ordering::SeqCst);
+                let hit = x
+                    .values
+                    .chunks_exact(8)
+                    .any(|v| i64::from_le_bytes(v.try_into().unwrap()) == at);
+                if hit {
+                    panic!("misbehave: x = {at} is in this batch");
+                }
+            }
+            "slow" => {
+                // No clock without a grant: spin a calibrated number of steps.
+                let steps = SPIN_MS.load(std::sync::atomic::Ordering::SeqCst) * 400_000;
+                let mut acc: u64 = 0;
+                for i in 0..steps {
+                    acc = std::hint::black_box(acc.wrapping_mul(31).wrapping_add(i));
+                }
+                std::hint::black_box(acc);
+            }
             "invalid-input" => {
                 return Err(Error::InvalidInput(InputError {
                     message: "x must be even".into(),
