@@ -43,13 +43,14 @@ plugins: deps
 build:
 	$(CARGO) build --release -p wasmprep
 
-# The NYC-taxi job on a generated sample: release build (the plugins are
-# built by the artifacts crate), sample generated once, job run.
+# The NYC-taxi job on a generated sample, on 2 MPI ranks: release build
+# (the plugins are built by the artifacts crate), sample generated once.
 demo: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
 	@[ -d $(DEMO_DIR)/data-$(DEMO_ROWS) ] || \
 	  target/release/wasmprep sample taxi --rows $(DEMO_ROWS) --files 4 --output $(DEMO_DIR)/data-$(DEMO_ROWS)
-	target/release/wasmprep run jobs/nyc-taxi/job.toml --input $(DEMO_DIR)/data-$(DEMO_ROWS) \
+	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n 2 --mca pml ob1 --mca btl self,vader \
+	  target/release/wasmprep run jobs/nyc-taxi/job.toml --input $(DEMO_DIR)/data-$(DEMO_ROWS) \
 	  --output $(DEMO_DIR)/out --overwrite
 
 # Every test, then the integration tests again in a build without MPI
