@@ -57,6 +57,7 @@ demo: deps
 # (`--no-default-features`: no libmpi, `run` is one rank).
 test: deps
 	$(CARGO) test --workspace
+	$(CARGO) test -p wasmprep-sdk --features arrow
 	$(CARGO) test -p wasmprep --no-default-features --test all
 
 WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p test-passthrough -p test-misbehave -p test-forbidden-import
@@ -65,7 +66,8 @@ lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p wasmprep --no-default-features --all-targets -- -D warnings
-	$(CARGO) clippy --target wasm32-wasip2 --target-dir target/wasm $(WASM_CRATES) -- -D warnings
+	$(CARGO) clippy -p wasmprep-sdk --features arrow --all-targets -- -D warnings
+	$(CARGO) clippy --target wasm32-wasip2 --target-dir target/wasm $(WASM_CRATES) --features wasmprep-sdk/arrow -- -D warnings
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps

@@ -12,8 +12,45 @@ fn root() -> PathBuf {
         .unwrap()
 }
 
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A checkout with the Azure ML bundle built, as `make azureml-bundle`
+/// leaves it: `target/azureml/` holds the job beside its plugins.
+fn checkout_with_bundle(dir: &Path) -> PathBuf {
+    copy_tree(&root().join("jobs/nyc-taxi"), &dir.join("jobs/nyc-taxi"));
+    let bundle = dir.join("target/azureml");
+    std::fs::create_dir_all(bundle.join("plugins")).unwrap();
+    for plugin in [
+        wasmprep_artifacts::TAXI_CLEAN,
+        wasmprep_artifacts::TAXI_FEATURES,
+    ] {
+        let name = Path::new(plugin).file_name().unwrap();
+        std::fs::copy(plugin, bundle.join("plugins").join(name)).unwrap();
+    }
+    let job = std::fs::read_to_string(root().join("jobs/nyc-taxi/job.toml")).unwrap();
+    std::fs::write(
+        bundle.join("job.toml"),
+        job.replace("../../target/plugins/", "plugins/"),
+    )
+    .unwrap();
+    bundle
+}
+
 #[test]
 fn azure_ml_and_mpi_operator_specs_load_with_their_own_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = checkout_with_bundle(dir.path());
     let python = root().join(".venv/bin/python");
     assert!(
         python.exists(),
@@ -22,7 +59,7 @@ fn azure_ml_and_mpi_operator_specs_load_with_their_own_tools() {
     );
     let out = Command::new(python)
         .arg(root().join("tests/python/check_deploy.py"))
-        .arg(root())
+        .arg(dir.path())
         .output()
         .unwrap();
     assert!(
@@ -35,30 +72,16 @@ fn azure_ml_and_mpi_operator_specs_load_with_their_own_tools() {
     // The seed's cluster: 4 nodes x 8 processes.
     assert_eq!(summary["azureml"]["ranks"], 32);
     assert_eq!(summary["mpijob"]["ranks"], 32);
-    assert!(summary["azureml"]["code"]
-        .as_str()
-        .unwrap()
-        .ends_with("target/azureml"));
+    assert_eq!(
+        Path::new(summary["azureml"]["code"].as_str().unwrap()),
+        bundle
+    );
 }
 
 #[test]
 fn the_azure_ml_bundle_validates_on_its_own() {
-    // What `make azureml-bundle` builds: the job beside its plugins.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("plugins")).unwrap();
-    for plugin in [
-        wasmprep_artifacts::TAXI_CLEAN,
-        wasmprep_artifacts::TAXI_FEATURES,
-    ] {
-        let name = Path::new(plugin).file_name().unwrap();
-        std::fs::copy(plugin, dir.path().join("plugins").join(name)).unwrap();
-    }
-    let job = std::fs::read_to_string(root().join("jobs/nyc-taxi/job.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("job.toml"),
-        job.replace("../../target/plugins/", "plugins/"),
-    )
-    .unwrap();
+    let bundle = checkout_with_bundle(dir.path());
     let data = dir.path().join("data");
     wasmprep::sample::write_taxi_csv(
         &data,
@@ -69,10 +92,12 @@ fn the_azure_ml_bundle_validates_on_its_own() {
         },
     )
     .unwrap();
+    // As Azure ML runs it: from the bundle, with the mounted input.
     let out = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
         .env("WASMPREP_CACHE_DIR", crate::cache_dir())
-        .current_dir(dir.path())
-        .args(["validate", "job.toml", "--input", "data"])
+        .current_dir(&bundle)
+        .args(["validate", "job.toml", "--input"])
+        .arg(&data)
         .output()
         .unwrap();
     assert!(

@@ -562,3 +562,61 @@ fn validate_checks_every_plugin_contract_without_touching_data() {
     assert!(text.contains("reads 14 of 19 columns"), "{text}");
     assert!(text.contains("h_distance               float32"), "{text}");
 }
+
+/// Peak resident memory (KiB) of the child running `cmd`.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which std does not offer
+fn peak_rss_kib(cmd: &mut Command) -> i64 {
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid, and wait4 fills it for our child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    assert_eq!(status, 0, "the job failed");
+    usage.ru_maxrss
+}
+
+#[test]
+fn peak_memory_does_not_grow_with_the_input() {
+    let _one_at_a_time = crate::exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let job = taxi_job(dir.path(), |t| {
+        t.replace("partition_mib = 64", "partition_mib = 1")
+    });
+    let mut peaks = Vec::new();
+    for rows in [25_000u64, 200_000] {
+        let data = dir.path().join(format!("data-{rows}"));
+        write_taxi_csv(
+            &data,
+            &TaxiSample {
+                rows,
+                files: 1,
+                seed: 3,
+                bad_rows_per_million: 0,
+            },
+        )
+        .unwrap();
+        let out = dir.path().join(format!("out-{rows}"));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmprep"));
+        cmd.env("WASMPREP_CACHE_DIR", crate::cache_dir()).args([
+            "run",
+            job.to_str().unwrap(),
+            "--input",
+            data.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--threads",
+            "1",
+        ]);
+        peaks.push(peak_rss_kib(&mut cmd));
+    }
+    // 8x the input, streamed in partitions of the same size.
+    assert!(
+        peaks[1] < peaks[0] * 5 / 4,
+        "peak RSS grew with the input: {peaks:?} KiB"
+    );
+}

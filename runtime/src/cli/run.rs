@@ -54,17 +54,23 @@ pub struct Args {
 pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     let transport = wasmprep::dist::connect().map_err(anyhow::Error::msg)?;
     let rank = transport.rank();
-    let job = Job::load(&args.job, args.input.as_deref(), args.output.as_deref());
-    let job = match job {
-        Ok(job) => job,
-        // Every rank reads the spec; only rank 0 says what is wrong with it.
-        Err(e) if rank != 0 => {
-            tracing::debug!("{e}");
-            return Ok(ExitCode::from(crate::cli::EXIT_FAILURE));
+    // Every rank loads the job; if any cannot, none starts.
+    let loaded = Job::load(&args.job, args.input.as_deref(), args.output.as_deref())
+        .map_err(anyhow::Error::from)
+        .and_then(|job| Ok((job, Sandbox::new(cache)?)));
+    if !transport.all_ok(loaded.is_ok()) {
+        match (&loaded, rank) {
+            (Err(e), 0) => eprintln!("error: {e:#}"),
+            (Err(e), _) => tracing::error!("{e:#}"),
+            (Ok(_), 0) => {
+                eprintln!("error: another rank could not load the job (see its log above)")
+            }
+            (Ok(_), _) => {}
         }
-        Err(e) => return Err(e.into()),
-    };
-    let sandbox = Sandbox::new(cache)?;
+        transport.barrier();
+        return Ok(ExitCode::from(crate::cli::EXIT_FAILURE));
+    }
+    let (job, sandbox) = loaded.expect("checked on every rank");
     let mut options = RunOptions {
         batch_rows: args.batch_rows.max(1),
         existing: if args.resume {
@@ -82,22 +88,40 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     if rank == 0 {
         tracing::info!(job = job.name.as_str(), output = %job.output.display(), "Starting.");
     }
-    let summary = match exec::run_ranks(&job, &sandbox, &options, transport.as_ref()) {
-        Ok(s) => s,
-        Err(e) if rank != 0 => {
-            // Rank 0 reports the failure; the others just stop.
-            tracing::debug!("{e:#}");
-            return Ok(ExitCode::from(crate::cli::EXIT_FAILURE));
+    let outcome = exec::run_ranks(&job, &sandbox, &options, transport.as_ref());
+    // Rank 0 reports, then every rank leaves together.
+    let code = match outcome {
+        Ok(summary) if rank == 0 => report(&job, &summary, args.report.as_deref()),
+        Ok(_) => Ok(()),
+        Err(e) if rank == 0 => {
+            // With its causes, as main prints errors.
+            eprintln!("error: {:#}", anyhow::Error::from(e));
+            Err(())
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => {
+            tracing::debug!("{e:#}");
+            Err(())
+        }
     };
-    if rank != 0 {
-        return Ok(ExitCode::SUCCESS);
-    }
+    transport.barrier();
+    Ok(match code {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(()) => ExitCode::from(crate::cli::EXIT_FAILURE),
+    })
+}
+
+/// Rank 0's summary: a table per rank, the totals, and `--report`.
+fn report(job: &Job, summary: &exec::Summary, report: Option<&std::path::Path>) -> Result<(), ()> {
     print_ranks(&summary.ranks);
-    if let Some(path) = &args.report {
+    if let Some(path) = report {
         let report = serde_json::json!({ "ranks": summary.ranks, "seconds": summary.seconds });
-        std::fs::write(path, serde_json::to_vec_pretty(&report)?)?;
+        if let Err(e) = std::fs::write(
+            path,
+            serde_json::to_vec_pretty(&report).expect("reports serialize"),
+        ) {
+            eprintln!("error: writing {}: {e}", path.display());
+            return Err(());
+        }
     }
     let t = &summary.totals;
     eprintln!(
@@ -114,7 +138,7 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
         summary.input_bytes as f64 / 1e6 / summary.seconds.max(1e-9),
         summary.output.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The per-rank summary table.

@@ -60,6 +60,11 @@ pub trait Transport {
     fn recv(&self) -> Received;
     /// Rank `root`'s bytes, on every rank.
     fn broadcast(&self, root: usize, bytes: Vec<u8>) -> Vec<u8>;
+    /// Whether `ok` holds on every rank.
+    fn all_ok(&self, ok: bool) -> bool;
+    /// Waits until every rank gets here (so rank 0 reports before any rank
+    /// exits: a launcher may kill the rest when one exits non-zero).
+    fn barrier(&self);
 }
 
 /// One process: rank 0 of 1.
@@ -88,6 +93,10 @@ impl Transport for Single {
     fn broadcast(&self, _root: usize, bytes: Vec<u8>) -> Vec<u8> {
         bytes
     }
+    fn all_ok(&self, ok: bool) -> bool {
+        ok
+    }
+    fn barrier(&self) {}
 }
 
 /// The launcher that started this process, from its environment, if any:

@@ -1,6 +1,7 @@
 //! The MPI transport (rsmpi). Only the main thread calls MPI
 //! (`MPI_THREAD_FUNNELED`); worker threads talk to it through channels.
 
+use mpi::collective::{CommunicatorCollectives, SystemOperation};
 use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
 use mpi::topology::{Communicator, SimpleCommunicator};
 use mpi::traits::Root;
@@ -77,5 +78,17 @@ impl Transport for MpiTransport {
         };
         root.broadcast_into(&mut buf[..]);
         buf
+    }
+
+    fn all_ok(&self, ok: bool) -> bool {
+        let mine = i32::from(ok);
+        let mut all = 0i32;
+        self.world
+            .all_reduce_into(&mine, &mut all, SystemOperation::min());
+        all == 1
+    }
+
+    fn barrier(&self) {
+        self.world.barrier();
     }
 }

@@ -1,5 +1,9 @@
 //! Write [wasmprep](https://github.com/wasmprep/wasmprep) plugins in Rust.
 //!
+//! With the `arrow` feature, columns convert to and from arrow-rs arrays
+//! (`Column::into_arrow`, `Column::from_arrow`), buffers moved rather than
+//! copied, for plugins that want arrow's compute kernels.
+//!
 //! A plugin declares a [`Contract`] (the columns it reads, the columns it
 //! writes, whether it filters rows) from its configuration, then transforms
 //! batches: it reads its input columns through zero-copy typed views and
@@ -63,6 +67,8 @@
 //! assert_eq!(out.primitive::<f32>("fare_per_passenger")[0], Some(5.0));
 //! ```
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod batch;
 mod buffer;
 mod builder;
