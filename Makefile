@@ -53,24 +53,26 @@ demo: deps
 	  target/release/wasmprep run jobs/nyc-taxi/job.toml --input $(DEMO_DIR)/data-$(DEMO_ROWS) \
 	  --output $(DEMO_DIR)/out --overwrite
 
-# Every test, then the integration tests again in a build without MPI
-# (`--no-default-features`: no libmpi, `run` is one rank).
+# Every test (the SDK with its arrow feature), then the integration tests
+# again in a build without MPI (`--no-default-features`: no libmpi, `run` is
+# one rank). Both select the whole workspace, so dependencies are built with
+# the same features once.
+FEATURES := --features wasmprep-sdk/arrow
+
 test: deps
-	$(CARGO) test --workspace
-	$(CARGO) test -p wasmprep-sdk --features arrow
-	$(CARGO) test -p wasmprep --no-default-features --test all
+	$(CARGO) test --workspace $(FEATURES)
+	$(CARGO) test --workspace $(FEATURES) --no-default-features --test all
 
 WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p test-passthrough -p test-misbehave -p test-forbidden-import
 
 lint: deps
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy -p wasmprep --no-default-features --all-targets -- -D warnings
-	$(CARGO) clippy -p wasmprep-sdk --features arrow --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets $(FEATURES) -- -D warnings
+	$(CARGO) clippy --workspace --all-targets $(FEATURES) --no-default-features -- -D warnings
 	$(CARGO) clippy --target wasm32-wasip2 --target-dir target/wasm $(WASM_CRATES) --features wasmprep-sdk/arrow -- -D warnings
 
 doc:
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps $(FEATURES)
 
 bench: deps
 	$(CARGO) bench -p wasmprep --bench sandbox

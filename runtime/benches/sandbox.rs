@@ -22,10 +22,6 @@ use wasmprep::sandbox::{BatchLocation, ModuleCache, PluginSettings, Sandbox};
 use wasmprep_sdk::testing::{Harness, TestBatch};
 use wasmprep_sdk::{Column, PrimitiveBuilder};
 
-/// The allocator of the `wasmprep` binary.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const BATCH: usize = 65_536;
 const ROUNDS: usize = 7;
 
@@ -122,6 +118,8 @@ fn best(times: &[Duration]) -> Duration {
 }
 
 fn main() {
+    // As the `wasmprep` binary does.
+    wasmprep::alloc::tune();
     let rows: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())

@@ -5,6 +5,7 @@
 //! read ([`io`]), passed batch by batch through the pipeline's steps (the
 //! plugins run in the [`sandbox`]), and written.
 
+pub mod alloc;
 pub mod dist;
 pub mod exec;
 pub mod golden;

@@ -6,13 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc keeps freed memory for reuse: batches allocate and free large
-/// column buffers continuously, and glibc's malloc returns them to the
-/// kernel each time (a page fault per 4 KiB on the next batch).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    wasmprep::alloc::tune();
     let args = cli::Cli::parse();
     cli::init_logging(&args);
     match cli::run(args) {

@@ -172,14 +172,74 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
     Some(v)
 }
 
+/// Exact powers of ten as f64 (all up to 1e22 are).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A plain decimal (`-12.345`, `7`, `.5`; no exponent) with at most 15
+/// significant digits, as an exactly rounded f64: the mantissa and 10^k are
+/// both exact doubles, so one correctly rounded division gives the correctly
+/// rounded value (Clinger's fast path). `None` sends the text to the general
+/// parser.
+#[inline]
+fn parse_plain_f64(s: &[u8]) -> Option<f64> {
+    let (neg, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut mantissa: u64 = 0;
+    let mut significant = 0u32;
+    let mut scale = 0usize;
+    let mut seen_dot = false;
+    let mut any = false;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                any = true;
+                if mantissa != 0 || c != b'0' {
+                    significant += 1;
+                }
+                mantissa = mantissa * 10 + (c - b'0') as u64;
+                if seen_dot {
+                    scale += 1;
+                }
+                if significant > 15 || scale > 22 {
+                    return None;
+                }
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return None,
+        }
+    }
+    if !any {
+        return None;
+    }
+    let value = mantissa as f64 / POW10[scale];
+    Some(if neg { -value } else { value })
+}
+
 #[inline]
 pub(crate) fn parse_f64(s: &[u8]) -> Option<f64> {
-    lexical_core::parse::<f64>(s.trim_ascii()).ok()
+    let s = s.trim_ascii();
+    parse_plain_f64(s).or_else(|| lexical_core::parse::<f64>(s).ok())
 }
 
 #[inline]
 pub(crate) fn parse_f32(s: &[u8]) -> Option<f32> {
-    lexical_core::parse::<f32>(s.trim_ascii()).ok()
+    let s = s.trim_ascii();
+    if let Some(wide) = parse_plain_f64(s) {
+        // The f64 is the decimal correctly rounded; rounding it again to f32
+        // is correct unless it sits exactly on an f32 rounding midpoint
+        // (the low 29 bits are 1 followed by zeros), where the decimal may
+        // lie on either side: the general parser decides those.
+        if wide.to_bits() & 0x1FFF_FFFF != 0x1000_0000 {
+            return Some(wide as f32);
+        }
+    }
+    lexical_core::parse::<f32>(s).ok()
 }
 
 pub(crate) fn parse_bool(s: &[u8]) -> Option<bool> {
@@ -204,6 +264,56 @@ pub(crate) fn parse_bool(s: &[u8]) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path agrees with the general parser, bit for bit, on the
+    /// kinds of text CSV files hold.
+    #[test]
+    fn fast_float_parsing_is_exactly_rounded() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let digits = (next() % 16) as usize + 1;
+            let mantissa = next() % 10u64.pow(digits as u32);
+            let scale = (next() % (digits as u64 + 3)) as usize;
+            let mut text = mantissa.to_string();
+            while text.len() <= scale {
+                text.insert(0, '0');
+            }
+            if scale > 0 {
+                text.insert(text.len() - scale, '.');
+            }
+            if next() % 2 == 0 {
+                text.insert(0, '-');
+            }
+            let b = text.as_bytes();
+            assert_eq!(
+                parse_f64(b).map(f64::to_bits),
+                lexical_core::parse::<f64>(b).ok().map(f64::to_bits),
+                "{text}"
+            );
+            assert_eq!(
+                parse_f32(b).map(f32::to_bits),
+                lexical_core::parse::<f32>(b).ok().map(f32::to_bits),
+                "{text}"
+            );
+        }
+        // Coordinates as the 2015 files write them, and f32 midpoints.
+        for text in [
+            "-73.993896484375",
+            "40.750110626220703",
+            "16777217",
+            "0.1",
+            "3.4028235e38",
+        ] {
+            let b = text.as_bytes();
+            assert_eq!(parse_f32(b), lexical_core::parse::<f32>(b).ok(), "{text}");
+        }
+    }
 
     #[test]
     fn iso_timestamps() {
@@ -250,6 +360,9 @@ mod tests {
         assert_eq!(parse_f32(b"-73.99"), Some(-73.99));
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_bool(b"TRUE"), Some(true));
+        assert_eq!(parse_f64(b"-"), None);
+        assert_eq!(parse_f64(b"."), None);
+        assert_eq!(parse_f64(b"1.2.3"), None);
         assert_eq!(parse_bool(b"2"), None);
     }
 }
