@@ -30,6 +30,8 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@python3 -c "import ensurepip, venv" >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3 python3-venv >/dev/null; }
 	@rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/pip freeze 2>/dev/null | grep -qx componentize-py==$(COMPONENTIZE_PY_VERSION) || \
@@ -53,15 +55,16 @@ demo: deps
 	  target/release/wasmprep run jobs/nyc-taxi/job.toml --input $(DEMO_DIR)/data-$(DEMO_ROWS) \
 	  --output $(DEMO_DIR)/out --overwrite
 
-# Every test (the SDK with its arrow feature), then the integration tests
-# again in a build without MPI (`--no-default-features`: no libmpi, `run` is
-# one rank). Both select the whole workspace, so dependencies are built with
-# the same features once.
+# Every test (the SDK with its arrow feature), then again in a build without
+# MPI (`--no-default-features`: no libmpi, `run` is one rank). Both build
+# every target of the whole workspace, so dependencies resolve to the same
+# features and are compiled once (`--test all` alone would resolve them
+# differently and rebuild wasmtime).
 FEATURES := --features wasmprep-sdk/arrow
 
 test: deps
 	$(CARGO) test --workspace $(FEATURES)
-	$(CARGO) test --workspace $(FEATURES) --no-default-features --test all
+	$(CARGO) test --workspace $(FEATURES) --no-default-features
 
 WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p test-passthrough -p test-misbehave -p test-forbidden-import
 

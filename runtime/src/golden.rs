@@ -125,25 +125,6 @@ pub fn discover(dir: &Path) -> io::Result<Vec<Case>> {
     Ok(cases)
 }
 
-/// Turns a TOML table into plugin configuration entries: scalars as their
-/// text, arrays and tables as JSON.
-pub fn config_entries(table: &toml::Table) -> Vec<(String, String)> {
-    table
-        .iter()
-        .map(|(k, v)| {
-            let text = match v {
-                toml::Value::String(s) => s.clone(),
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::Float(f) => f.to_string(),
-                toml::Value::Boolean(b) => b.to_string(),
-                toml::Value::Datetime(d) => d.to_string(),
-                other => serde_json::to_string(other).unwrap_or_default(),
-            };
-            (k.clone(), text)
-        })
-        .collect()
-}
-
 fn read_input(dir: &Path) -> Result<RecordBatch, String> {
     let csv = dir.join("input.csv");
     if csv.is_file() {
@@ -221,7 +202,7 @@ impl Case {
         input: &RecordBatch,
     ) -> Result<RecordBatch, String> {
         let plugin_settings = PluginSettings {
-            config: config_entries(&settings.config),
+            config: PluginSettings::config_from_toml(&settings.config),
             ..PluginSettings::default()
         };
         let loaded = sandbox

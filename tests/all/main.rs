@@ -10,7 +10,7 @@ mod mpi;
 mod plugin_errors;
 mod sandbox_limits;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Int64Array, RecordBatch};
@@ -75,4 +75,56 @@ pub fn process_err(plugin: &Arc<Plugin>, batch: &RecordBatch) -> String {
         .process(&plan, batch, &at(3, 1000, batch.num_rows()))
         .expect_err("the plugin should fail");
     err.to_string()
+}
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// The NYC-taxi job in `dir`, its plugin paths made absolute and `edit`
+/// applied to its text.
+pub fn taxi_job(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("jobs/nyc-taxi/job.toml")).unwrap();
+    let plugins = root().join("target/plugins");
+    let text = text.replace("../../target/plugins", &plugins.display().to_string());
+    let path = dir.join("job.toml");
+    std::fs::write(&path, edit(text)).unwrap();
+    path
+}
+
+/// An output's `_manifest.json`.
+pub fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap()
+}
+
+/// The manifest without its timing fields: what must not change with the
+/// number of threads or ranks.
+pub fn manifest_identity(out: &Path) -> serde_json::Value {
+    let mut m = manifest(out);
+    m.as_object_mut().unwrap().remove("seconds");
+    for p in m["partitions"].as_array_mut().unwrap() {
+        p.as_object_mut().unwrap().remove("seconds");
+    }
+    m
+}
+
+/// The part files of an output, by name, with their bytes.
+pub fn part_files(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("part-"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
 }

@@ -8,9 +8,7 @@ use std::time::{Duration, Instant};
 
 use wasmprep::sample::{write_taxi_csv, TaxiSample};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use crate::{manifest_identity, part_files, root};
 
 /// `mpirun -n N wasmprep ARGS`, as root and oversubscribed if need be.
 fn mpirun(n: usize, args: &[&str]) -> Command {
@@ -62,50 +60,6 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn taxi_job(dir: &Path, partition_mib: f64) -> PathBuf {
-    let text = std::fs::read_to_string(root().join("jobs/nyc-taxi/job.toml")).unwrap();
-    let text = text
-        .replace(
-            "../../target/plugins",
-            &root().join("target/plugins").display().to_string(),
-        )
-        .replace(
-            "partition_mib = 64",
-            &format!("partition_mib = {partition_mib}"),
-        );
-    let path = dir.join("job.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn part_files(out: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(out)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("part-"))
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-/// The manifest less its timing fields.
-fn manifest_identity(out: &Path) -> serde_json::Value {
-    let mut m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap())
-            .unwrap();
-    m.as_object_mut().unwrap().remove("seconds");
-    for p in m["partitions"].as_array_mut().unwrap() {
-        p.as_object_mut().unwrap().remove("seconds");
-    }
-    m
-}
-
 #[test]
 fn one_two_and_three_ranks_write_identical_output() {
     let _one_at_a_time = crate::exclusive();
@@ -121,7 +75,9 @@ fn one_two_and_three_ranks_write_identical_output() {
         },
     )
     .unwrap();
-    let job = taxi_job(dir.path(), 0.4);
+    let job = crate::taxi_job(dir.path(), |t| {
+        t.replace("partition_mib = 64", "partition_mib = 0.4")
+    });
     let (job, data) = (job.to_str().unwrap(), data.to_str().unwrap());
 
     let single = dir.path().join("single");

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{Error, Result};
 use crate::io::csv::{CsvColumn, CsvOptions};
 use crate::io::parquet::{Codec, WriteOptions};
-use crate::sandbox::{Grants, Limits};
+use crate::sandbox::{Grants, Limits, PluginSettings};
 use crate::schema::{parse_type, TYPE_NAMES};
 
 /// A whole job, as written in its TOML file.
@@ -281,7 +281,7 @@ impl StepSpec {
             config: self
                 .config
                 .as_ref()
-                .map(crate::golden::config_entries)
+                .map(PluginSettings::config_from_toml)
                 .unwrap_or_default(),
             limits: self.limits.clone().unwrap_or_default(),
             grants,
