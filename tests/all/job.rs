@@ -19,6 +19,20 @@ fn wasmprep(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `wasmprep run JOB --input DATA --output OUT EXTRA...`.
+fn run_job(job: &Path, data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    wasmprep(&args)
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -112,14 +126,7 @@ fn nyc_taxi_runs_and_accounts_for_every_row() {
         t.replace("partition_mib = 64", "partition_mib = 0.5")
     });
     let out = dir.path().join("out");
-    let run = wasmprep(&[
-        "run",
-        job.to_str().unwrap(),
-        "--input",
-        data.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = run_job(&job, &data, &out, &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(stderr(&run).contains("40000 rows read"), "{}", stderr(&run));
     assert!(out.join("_SUCCESS").is_file());
@@ -158,14 +165,7 @@ fn nyc_taxi_output_matches_duckdb_read_by_pyarrow_and_polars() {
         t.replace("partition_mib = 64", "partition_mib = 1")
     });
     let out = dir.path().join("out");
-    let run = wasmprep(&[
-        "run",
-        job.to_str().unwrap(),
-        "--input",
-        data.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = run_job(&job, &data, &out, &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     let python = root().join(".venv/bin/python");
     assert!(
@@ -296,14 +296,7 @@ fn a_bad_row_under_fail_names_file_line_and_column_and_leaves_no_partial_output(
     std::fs::write(data.join("trips.csv"), text).unwrap();
     let job = taxi_job(dir.path(), |t| t);
     let out = dir.path().join("out");
-    let run = wasmprep(&[
-        "run",
-        job.to_str().unwrap(),
-        "--input",
-        data.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = run_job(&job, &data, &out, &[]);
     assert_eq!(run.status.code(), Some(1));
     let err = stderr(&run);
     assert!(
@@ -335,14 +328,7 @@ fn quarantine_sets_bad_rows_aside_and_counts_them() {
             )
         });
         let out = dir.path().join(format!("out-{format}"));
-        let run = wasmprep(&[
-            "run",
-            job.to_str().unwrap(),
-            "--input",
-            data.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ]);
+        let run = run_job(&job, &data, &out, &[]);
         assert!(run.status.success(), "{}", stderr(&run));
         let m = manifest(&out);
         let rejected = m["totals"]["rows_rejected"].as_u64().unwrap();
@@ -414,14 +400,7 @@ fn input_problems_are_reported_before_any_output_is_written() {
         "VendorID,pickup\n1,2015-01-01 00:00:00\n",
     )
     .unwrap();
-    let run = wasmprep(&[
-        "run",
-        job.to_str().unwrap(),
-        "--input",
-        data.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = run_job(&job, &data, &out, &[]);
     assert!(
         stderr(&run).contains("the header does not match the schema: column 2 is `pickup` in the file but `tpep_pickup_datetime` in the schema"),
         "{}",
@@ -438,14 +417,7 @@ fn parquet_input_is_partitioned_by_row_groups() {
         t.replace("row_group_rows = 1048576", "row_group_rows = 3000")
     });
     let first = dir.path().join("first");
-    let run = wasmprep(&[
-        "run",
-        job.to_str().unwrap(),
-        "--input",
-        data.to_str().unwrap(),
-        "--output",
-        first.to_str().unwrap(),
-    ]);
+    let run = run_job(&job, &data, &first, &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     let written = manifest(&first)["totals"]["rows_written"].as_u64().unwrap();
 
@@ -471,14 +443,7 @@ cast = { VendorID = "int64" }
     let text = String::from_utf8_lossy(&plan.stdout).into_owned();
     assert!(text.contains("row groups [0]"), "{text}");
     let second = dir.path().join("second");
-    let run = wasmprep(&[
-        "run",
-        path.to_str().unwrap(),
-        "--input",
-        first.to_str().unwrap(),
-        "--output",
-        second.to_str().unwrap(),
-    ]);
+    let run = run_job(&path, &first, &second, &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     let m = manifest(&second);
     assert_eq!(m["totals"]["rows_written"].as_u64().unwrap(), written);
