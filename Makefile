@@ -51,7 +51,7 @@ demo: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
 	@[ -d $(DEMO_DIR)/data-$(DEMO_ROWS) ] || \
 	  target/release/wasmprep sample taxi --rows $(DEMO_ROWS) --files 4 --output $(DEMO_DIR)/data-$(DEMO_ROWS)
-	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n 2 --mca pml ob1 --mca btl self,vader \
+	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n 2 --oversubscribe --mca pml ob1 --mca btl self,vader \
 	  target/release/wasmprep run jobs/nyc-taxi/job.toml --input $(DEMO_DIR)/data-$(DEMO_ROWS) \
 	  --output $(DEMO_DIR)/out --overwrite
 
