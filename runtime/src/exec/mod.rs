@@ -1,6 +1,7 @@
-//! Running a job on one process: worker threads take partitions one at a
-//! time and stream each batch by batch (read → steps → write), so memory
-//! does not grow with the input.
+//! Running a job: on one process or over MPI ranks (`cluster`), each
+//! rank's worker threads (`pool`) take partitions one at a time and stream
+//! each batch by batch (read → steps → write, `partition`), so memory does
+//! not grow with the input.
 
 mod cluster;
 mod partition;
