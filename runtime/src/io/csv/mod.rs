@@ -120,7 +120,6 @@ pub enum BadRows {
 pub struct CsvReader {
     file: File,
     path: PathBuf,
-    options: CsvOptions,
     columns: Vec<CsvColumn>,
     /// For each file column, its builder (None: not read).
     builders: Vec<Option<ColumnBuilder>>,
@@ -155,6 +154,9 @@ pub struct CsvReader {
     only_empty_is_null: bool,
     delimiter: u8,
     quote: Option<u8>,
+    /// csv-core's reader for quoted records, built once (between calls of
+    /// `next_batch` it is always here).
+    core: Option<csv_core::Reader>,
 }
 
 const READ_BLOCK: usize = 4 << 20;
@@ -201,7 +203,6 @@ impl CsvReader {
         }
         let mut reader = CsvReader {
             path: path.to_path_buf(),
-            options: options.clone(),
             columns: columns.to_vec(),
             builders,
             schema: Arc::new(Schema::new(fields)),
@@ -232,13 +233,13 @@ impl CsvReader {
             } else {
                 None
             },
+            core: Some(options.core_reader()?),
             file: {
                 file.seek(SeekFrom::Start(start.saturating_sub(1)))
                     .map_err(io)?;
                 file
             },
         };
-        options.core_reader()?;
         if start > 0 {
             reader.skip_to_line_start()?;
         }
@@ -352,7 +353,13 @@ impl CsvReader {
 
     /// The next batch, or None when the range is exhausted.
     pub fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
-        let mut core = self.options.core_reader()?;
+        let mut core = self.core.take().expect("put back after every call");
+        let result = self.read_batch(&mut core);
+        self.core = Some(core);
+        result
+    }
+
+    fn read_batch(&mut self, core: &mut csv_core::Reader) -> Result<Option<RecordBatch>> {
         loop {
             if self.pending_rows() >= self.batch_size {
                 return self.flush().map(Some);
@@ -362,7 +369,7 @@ impl CsvReader {
                 break;
             }
             // Find one complete record in the buffer.
-            let (nin, nfields) = match self.split_record(&mut core)? {
+            let (nin, nfields) = match self.split_record(core)? {
                 Some(r) => r,
                 None => break,
             };
