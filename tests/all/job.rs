@@ -9,7 +9,7 @@ use wasmprep::job::JobSpec;
 use crate::{manifest, manifest_identity, part_files, root, taxi_job};
 use wasmprep::sample::{write_taxi_csv, TaxiSample};
 
-fn wasmprep(args: &[&str]) -> Output {
+pub(crate) fn wasmprep(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wasmprep"))
         .env("WASMPREP_CACHE_DIR", crate::cache_dir())
         .env("NO_COLOR", "1")
@@ -20,7 +20,7 @@ fn wasmprep(args: &[&str]) -> Output {
 }
 
 /// `wasmprep run JOB --input DATA --output OUT EXTRA...`.
-fn run_job(job: &Path, data: &Path, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn run_job(job: &Path, data: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "run",
         job.to_str().unwrap(),
@@ -33,7 +33,7 @@ fn run_job(job: &Path, data: &Path, out: &Path, extra: &[&str]) -> Output {
     wasmprep(&args)
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -52,7 +52,7 @@ fn sample(dir: &Path, rows: u64, files: usize, bad_per_million: u32) -> PathBuf 
     data
 }
 
-fn parquet_rows(out: &Path) -> u64 {
+pub(crate) fn parquet_rows(out: &Path) -> u64 {
     part_files(out)
         .iter()
         .map(|(name, _)| {
@@ -377,7 +377,7 @@ fn input_problems_are_reported_before_any_output_is_written() {
         ),
         (
             format!("{}/*.csv", dir.path().display()),
-            "matches no csv file",
+            "matches no CSV file",
         ),
     ];
     for (input, expected) in cases {

@@ -56,6 +56,12 @@ pub enum Command {
     Sample(sample::SampleCommand),
 }
 
+/// A parser of counts that must be at least 1 (`--batch-rows 0` would read
+/// nothing and say so quietly).
+pub fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+}
+
 /// Prefixes every log line with the process's rank.
 struct RankFormat {
     rank: usize,

@@ -28,6 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for p in &plan.partitions {
         let range = match &p.input {
             PartitionInput::CsvRange { start, end } => format!("{start}..{end}"),
+            PartitionInput::CsvFile { compression } => format!("whole ({compression})"),
             PartitionInput::RowGroups { groups, rows } => {
                 format!("row groups {groups:?} ({rows} rows)")
             }

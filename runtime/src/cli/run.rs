@@ -29,12 +29,12 @@ pub struct Args {
     #[arg(long)]
     pub output: Option<PathBuf>,
 
-    /// Worker threads (default: the cores available).
-    #[arg(long)]
+    /// Worker threads (default: the cores available; at least 1).
+    #[arg(long, value_parser = crate::cli::at_least_one())]
     pub threads: Option<usize>,
 
-    /// Rows per batch.
-    #[arg(long, default_value_t = 65_536)]
+    /// Rows per batch (at least 1).
+    #[arg(long, default_value_t = 65_536, value_parser = crate::cli::at_least_one())]
     pub batch_rows: usize,
 
     /// Keep the partitions an earlier run committed; redo the rest.
@@ -72,7 +72,7 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     }
     let (job, sandbox) = loaded.expect("checked on every rank");
     let mut options = RunOptions {
-        batch_rows: args.batch_rows.max(1),
+        batch_rows: args.batch_rows,
         existing: if args.resume {
             ExistingOutput::Resume
         } else if args.overwrite {
@@ -83,7 +83,7 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
         ..RunOptions::default()
     };
     if let Some(t) = args.threads {
-        options.threads = t.max(1);
+        options.threads = t;
     }
     if rank == 0 {
         tracing::info!(job = job.name.as_str(), output = %job.output.display(), "Starting.");

@@ -33,6 +33,9 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
         p.source_schema.fields().len(),
         prepared.plan.schema.fields().len()
     );
+    for (file, reason) in &prepared.plan.skipped {
+        println!("skipped: {} ({reason})", file.display());
+    }
     for stage in &p.plans {
         println!("steps[{}] {}: {}", stage.index, stage.kind, stage.detail);
     }

@@ -101,8 +101,17 @@ fn encode(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).expect("messages serialize")
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> T {
-    serde_json::from_slice(bytes).expect("ranks run the same wasmprep")
+/// Reads a message from `from`. Ranks of different wasmprep builds meet
+/// only if their job digests (which include the version) were never
+/// compared; a message that does not read is then an error naming the
+/// rank, never a panic.
+fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8], from: usize) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        failed_elsewhere(format!(
+            "a message from rank {from} could not be read ({e}); do all ranks run wasmprep {}?",
+            env!("CARGO_PKG_VERSION")
+        ))
+    })
 }
 
 /// How long a rank's main thread waits for its workers before looking for
@@ -127,6 +136,15 @@ pub fn run(
         lead(job, prepared, options, transport, started)
     } else {
         follow(job, prepared, options, transport, started)
+    }
+}
+
+/// A rank's failure to read a message.
+fn unreadable(rank: usize, e: Error) -> Failure {
+    Failure {
+        rank,
+        partition: None,
+        message: e.to_string(),
     }
 }
 
@@ -158,6 +176,9 @@ fn lead(
             return Err(e);
         }
     };
+    for (file, reason) in &prepared.plan.skipped {
+        tracing::info!(file = %file.display(), reason, "Not reading a file of the input.");
+    }
     let todo = schedule(&prepared.plan.partitions, &kept);
     let start = Start {
         error: None,
@@ -233,7 +254,13 @@ fn lead(
                 busy = true;
                 match msg.tag {
                     Tag::Request => {
-                        let req: Request = decode(&msg.bytes);
+                        let req: Request = match decode(&msg.bytes, msg.from) {
+                            Ok(r) => r,
+                            Err(e) => {
+                                failure.get_or_insert(unreadable(msg.from, e));
+                                continue;
+                            }
+                        };
                         for c in req.commits {
                             progress.add(&c, prepared.plan.partitions[c.id].bytes);
                             commits.push(c);
@@ -265,7 +292,14 @@ fn lead(
                         );
                     }
                     Tag::Done => {
-                        let done: Done = decode(&msg.bytes);
+                        let done: Done = match decode(&msg.bytes, msg.from) {
+                            Ok(d) => d,
+                            Err(e) => {
+                                failure.get_or_insert(unreadable(msg.from, e));
+                                stats.insert(msg.from, RankStats::default());
+                                continue;
+                            }
+                        };
                         for c in done.commits {
                             progress.add(&c, prepared.plan.partitions[c.id].bytes);
                             commits.push(c);
@@ -373,7 +407,7 @@ fn follow(
     started: Instant,
 ) -> Result<Summary> {
     let rank = transport.rank();
-    let start: Start = decode(&transport.broadcast(0, Vec::new()));
+    let start: Start = decode(&transport.broadcast(0, Vec::new()), 0)?;
     if let Some(e) = start.error {
         tracing::debug!("Rank 0 could not start the job: {e}");
         return Err(failed_elsewhere(format!(
@@ -388,7 +422,7 @@ fn follow(
                 rank,
                 partition: None,
                 message:
-                    "it sees a different job than rank 0 (input files, spec or plugins differ)"
+                    "it sees a different job than rank 0 (input files, spec, plugins or wasmprep version differ)"
                         .into(),
             });
             None
@@ -459,7 +493,15 @@ fn follow(
                 busy = true;
                 match msg.tag {
                     Tag::Assign => {
-                        let assign: Assign = decode(&msg.bytes);
+                        let assign: Assign = match decode(&msg.bytes, msg.from) {
+                            Ok(a) => a,
+                            Err(e) => {
+                                failure.get_or_insert(unreadable(rank, e));
+                                stopping = true;
+                                pool.abort();
+                                continue;
+                            }
+                        };
                         if let Some(t) = outstanding.take() {
                             request_time += t.elapsed();
                             requests += 1;
@@ -537,7 +579,7 @@ fn wait_final(transport: &dyn Transport) -> Result<Summary> {
     loop {
         let msg = transport.recv();
         if msg.tag == Tag::Final {
-            let f: Final = decode(&msg.bytes);
+            let f: Final = decode(&msg.bytes, msg.from)?;
             return match f.error {
                 Some(e) => Err(failed_elsewhere(format!("the job failed: {e}"))),
                 None => Ok(Summary::default()),

@@ -27,8 +27,12 @@ impl Source {
     ) -> Result<Self> {
         let input = &job.spec.input;
         let projection = &prepared.pipeline.projection;
+        let range = match &partition.input {
+            PartitionInput::CsvRange { start, end } => Some((*start, *end)),
+            _ => None,
+        };
         Ok(match (&partition.input, input.format) {
-            (PartitionInput::CsvRange { start, end }, Format::Csv) => {
+            (PartitionInput::CsvRange { .. } | PartitionInput::CsvFile { .. }, Format::Csv) => {
                 let columns = input.csv_columns()?;
                 let policy = match input.bad_rows {
                     BadRowPolicy::Fail => BadRows::Fail,
@@ -39,7 +43,7 @@ impl Source {
                     &input.csv,
                     &columns,
                     Some(projection),
-                    Some((*start, *end)),
+                    range,
                     batch_rows,
                     policy,
                 )?))
@@ -52,7 +56,7 @@ impl Source {
                     batch_rows,
                 )?)
             }
-            (PartitionInput::CsvRange { .. }, Format::Parquet) => {
+            (PartitionInput::CsvRange { .. } | PartitionInput::CsvFile { .. }, Format::Parquet) => {
                 unreachable!("planned from the format")
             }
         })
@@ -86,9 +90,12 @@ struct Quarantine {
 }
 
 impl Quarantine {
+    /// Adds a rejected row. The record is kept byte for byte: in CSV as a
+    /// quoted field (quotes doubled, nothing else changed, even bytes that
+    /// are not UTF-8); in JSON lines as text, or base64 with
+    /// `"record_encoding": "base64"` when it is not UTF-8.
     fn push(&mut self, e: &RowError) {
         self.rows += 1;
-        let record = String::from_utf8_lossy(&e.record);
         let file = e.file.display().to_string();
         let column = e.column.clone().unwrap_or_default();
         match self.format {
@@ -97,25 +104,45 @@ impl Quarantine {
                     self.text
                         .extend_from_slice(b"file,line,column,reason,record\n");
                 }
-                let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-                let _ = writeln!(
-                    self.text,
-                    "{},{},{},{},{}",
-                    q(&file),
-                    e.line,
-                    q(&column),
-                    q(&e.reason),
-                    q(&record)
-                );
+                push_csv_field(&mut self.text, file.as_bytes());
+                let _ = write!(self.text, ",{},", e.line);
+                push_csv_field(&mut self.text, column.as_bytes());
+                self.text.push(b',');
+                push_csv_field(&mut self.text, e.reason.as_bytes());
+                self.text.push(b',');
+                push_csv_field(&mut self.text, &e.record);
+                self.text.push(b'\n');
             }
             QuarantineFormat::Jsonl => {
-                let line = serde_json::json!({
-                    "file": file, "line": e.line, "column": e.column, "reason": e.reason, "record": record,
+                let mut line = serde_json::json!({
+                    "file": file, "line": e.line, "column": e.column, "reason": e.reason,
                 });
+                match std::str::from_utf8(&e.record) {
+                    Ok(text) => line["record"] = text.into(),
+                    Err(_) => {
+                        use base64::Engine;
+                        line["record"] = base64::engine::general_purpose::STANDARD
+                            .encode(&e.record)
+                            .into();
+                        line["record_encoding"] = "base64".into();
+                    }
+                }
                 let _ = writeln!(self.text, "{line}");
             }
         }
     }
+}
+
+/// Appends `field` quoted, its quotes doubled: the bytes otherwise as they are.
+fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 /// Reads, transforms and writes one partition, then commits it. Checks

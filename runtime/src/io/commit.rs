@@ -87,11 +87,22 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
+/// A hidden temporary file in the output, created mode 0666 less the
+/// process umask (0644 under umask 022) like any file a tool writes, not
+/// tempfile's private 0600: the output is for other users and services too.
+fn temp_builder(prefix: &str) -> tempfile::Builder<'_, '_> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(prefix)
+        .permissions(std::fs::Permissions::from_mode(0o666));
+    builder
+}
+
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
+    let mut tmp = temp_builder(".tmp-")
         .tempfile_in(dir)
         .map_err(io_err(dir))?;
     tmp.write_all(bytes).map_err(io_err(path))?;
@@ -225,8 +236,7 @@ impl OutputDir {
         options: &WriteOptions,
     ) -> Result<PartWriter> {
         let final_path = self.path.join(name);
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
+        let tmp = temp_builder(&format!(".{name}."))
             .tempfile_in(&self.path)
             .map_err(io_err(&self.path))?;
         let file = HashingFile {

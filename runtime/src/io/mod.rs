@@ -2,6 +2,7 @@
 //! typed CSV of golden test cases. Readers and writers know no plugins.
 
 pub mod commit;
+pub mod compression;
 pub mod csv;
 pub mod parquet;
 pub mod typed_csv;

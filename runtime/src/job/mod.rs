@@ -45,6 +45,9 @@ impl From<crate::sandbox::Error> for Error {
 /// `Result` with the job [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The largest partition (1 TiB): beyond it a partition is a file.
+const MAX_PARTITION_MIB: f64 = (1u64 << 20) as f64;
+
 /// A job ready to plan: its spec, with the input and output locations
 /// decided (the spec's, or the command line's).
 #[derive(Clone, Debug)]
@@ -106,9 +109,13 @@ impl Job {
                 "input.columns is for CSV; a Parquet file carries its schema".into(),
             ));
         }
-        if spec.input.partition_mib.is_nan() || spec.input.partition_mib <= 0.0 {
-            return Err(Error::Spec("input.partition_mib must be positive".into()));
+        if !(spec.input.partition_mib > 0.0 && spec.input.partition_mib <= MAX_PARTITION_MIB) {
+            return Err(Error::Spec(format!(
+                "input.partition_mib must be more than 0 and at most {MAX_PARTITION_MIB}, not {}",
+                spec.input.partition_mib
+            )));
         }
+        spec.output.check()?;
         let name = spec.name.clone().unwrap_or_else(|| {
             origin
                 .file_stem()

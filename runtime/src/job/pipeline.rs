@@ -102,7 +102,7 @@ impl Pipeline {
         // Bind on the full schema first: errors then speak of the input as
         // the user wrote it.
         let full = bind(steps, input, &plugins)?;
-        let needed = needed_input(steps, &full, &plugins);
+        let needed = needed_input(steps, input, &full, &plugins);
         let projection: Vec<usize> = (0..input.fields().len())
             .filter(|&i| needed.contains(input.field(i).name()))
             .collect();
@@ -258,37 +258,7 @@ fn bind(
                 Stage::Cast(bound)
             }
             Step::FillNull(values) => {
-                let mut bound: Vec<(usize, ArrayRef)> = Vec::new();
-                let all = values.iter().find(|(c, _)| c == "*").map(|(_, v)| v);
-                for (i, field) in schema.fields().iter().enumerate() {
-                    let explicit = values
-                        .iter()
-                        .find(|(c, _)| c == field.name())
-                        .map(|(_, v)| v);
-                    let value = match (explicit, all) {
-                        (Some(v), _) => v,
-                        (None, Some(v)) if is_numeric(field.data_type()) => v,
-                        _ => continue,
-                    };
-                    match fill_value(value, field.data_type()) {
-                        Some(array) => bound.push((i, array)),
-                        None if explicit.is_some() => {
-                            return Err(fail(format!(
-                                "{value} does not fit column `{}` ({})",
-                                field.name(),
-                                type_name(field.data_type())
-                            )))
-                        }
-                        // "*" skips columns the value does not fit (-1 in a uint).
-                        None => {}
-                    }
-                }
-                for (column, _) in values {
-                    if column != "*" && schema.index_of(column).is_err() {
-                        return Err(missing(column, &schema));
-                    }
-                }
-                Stage::FillNull(bound)
+                Stage::FillNull(bind_fill_null(values, &schema).map_err(fail)?)
             }
             Step::Plugin(_) => {
                 let plugin = plugins
@@ -308,16 +278,70 @@ fn bind(
     Ok(out)
 }
 
-/// Names of input columns the steps read or carry to the output.
+/// The fill values of a `fill_null` step, as (column index, one-value
+/// array). `"*"` fills every numeric column its value fits (-1 skips the
+/// unsigned ones) and must fit at least one.
+fn bind_fill_null(
+    values: &[(String, toml::Value)],
+    schema: &Schema,
+) -> Result<Vec<(usize, ArrayRef)>, String> {
+    for (column, _) in values {
+        if column != "*" && schema.index_of(column).is_err() {
+            return Err(format!(
+                "no column `{column}` (columns: {})",
+                column_list(schema)
+            ));
+        }
+    }
+    let all = values.iter().find(|(c, _)| c == "*").map(|(_, v)| v);
+    let mut bound: Vec<(usize, ArrayRef)> = Vec::new();
+    let mut by_star = 0;
+    for (i, field) in schema.fields().iter().enumerate() {
+        let explicit = values
+            .iter()
+            .find(|(c, _)| c == field.name())
+            .map(|(_, v)| v);
+        let value = match (explicit, all) {
+            (Some(v), _) => v,
+            (None, Some(v)) if is_numeric(field.data_type()) => v,
+            _ => continue,
+        };
+        match fill_value(value, field.data_type()) {
+            Some(array) => {
+                by_star += usize::from(explicit.is_none());
+                bound.push((i, array));
+            }
+            None if explicit.is_some() => {
+                return Err(format!(
+                    "{value} does not fit column `{}` ({})",
+                    field.name(),
+                    type_name(field.data_type())
+                ))
+            }
+            None => {}
+        }
+    }
+    if let (Some(value), 0) = (all, by_star) {
+        return Err(format!(
+            "\"*\" = {value} fills no column: no other numeric column can hold it (columns: {})",
+            column_list(schema)
+        ));
+    }
+    Ok(bound)
+}
+
+/// Names of input columns the steps read or carry to the output: every
+/// column that reaches the output (all of them when there are no steps),
+/// traced back through the steps, plus what plugins read. Only a column that
+/// a `select` leaves out or a plugin replaces without reading is dropped.
 fn needed_input(
     steps: &[Step],
+    input: &Schema,
     bound: &[(Stage, SchemaRef)],
     plugins: &HashMap<usize, Arc<Plugin>>,
 ) -> BTreeSet<String> {
-    let mut needed: BTreeSet<String> = match bound.last() {
-        Some((_, schema)) => schema.fields().iter().map(|f| f.name().clone()).collect(),
-        None => return BTreeSet::new(),
-    };
+    let output = bound.last().map_or(input, |(_, schema)| schema.as_ref());
+    let mut needed: BTreeSet<String> = output.fields().iter().map(|f| f.name().clone()).collect();
     for (index, step) in steps.iter().enumerate().rev() {
         needed = match step {
             Step::Select(columns) => columns

@@ -10,6 +10,7 @@ use arrow::datatypes::{Schema, SchemaRef};
 use serde::Serialize;
 
 use super::{Error, Format, Job, Result};
+use crate::io::compression::{is_csv_name, Compression};
 use crate::io::csv::{split_ranges, BadRows, CsvColumn, CsvReader};
 
 /// What one partition reads.
@@ -18,6 +19,8 @@ use crate::io::csv::{split_ranges, BadRows, CsvColumn, CsvReader};
 pub enum PartitionInput {
     /// The CSV records starting in bytes `start..end` of a file.
     CsvRange { start: u64, end: u64 },
+    /// A whole compressed CSV file (it cannot be cut at byte offsets).
+    CsvFile { compression: String },
     /// These row groups of a Parquet file.
     RowGroups { groups: Vec<usize>, rows: u64 },
 }
@@ -45,6 +48,9 @@ impl Partition {
             PartitionInput::CsvRange { start, end } => {
                 format!("{} bytes {start}..{end}", self.file.display())
             }
+            PartitionInput::CsvFile { compression } => {
+                format!("{} (whole, {compression})", self.file.display())
+            }
             PartitionInput::RowGroups { groups, .. } => {
                 format!("{} row groups {groups:?}", self.file.display())
             }
@@ -58,22 +64,51 @@ pub struct Plan {
     pub partitions: Vec<Partition>,
     /// Every input file with its size.
     pub files: Vec<(PathBuf, u64)>,
+    /// Files of the input's directory or glob that are not read, and why.
+    pub skipped: Vec<(PathBuf, &'static str)>,
     /// Schema of the input as read (before any step).
     pub schema: SchemaRef,
 }
 
-/// The files an input names: a file, a directory (its files with the
-/// format's extension) or a glob; sorted.
-pub fn input_files(input: &str, format: Format) -> Result<Vec<PathBuf>> {
-    let ext = match format {
-        Format::Csv => "csv",
-        Format::Parquet => "parquet",
+/// The files an input names, sorted, and those of a directory or glob that
+/// it leaves out with the reason.
+#[derive(Clone, Debug, Default)]
+pub struct InputFiles {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// Why a file of a directory or glob is not read, if it is not.
+fn skip_reason(path: &Path, format: Format) -> Option<&'static str> {
+    let name = path.file_name()?.to_string_lossy();
+    if name.starts_with('.') {
+        return Some("hidden");
+    }
+    if name.starts_with('_') {
+        return Some("a marker or metadata file (name starts with _)");
+    }
+    let wanted = match format {
+        Format::Csv => is_csv_name(&name),
+        Format::Parquet => name.to_ascii_lowercase().ends_with(".parquet"),
     };
+    (!wanted).then_some(match format {
+        Format::Csv => "not .csv, .csv.gz, .csv.zst or .csv.bz2",
+        Format::Parquet => "not .parquet",
+    })
+}
+
+/// The files an input names: a file (read whatever its name), a directory
+/// (its files with the format's extensions) or a glob; hidden files
+/// (`.name`) and markers (`_name`) of a directory or glob are skipped.
+pub fn input_files(input: &str, format: Format) -> Result<InputFiles> {
     let path = Path::new(input);
-    let mut files: Vec<PathBuf> = if input.contains(['*', '?', '[']) {
-        let paths =
-            glob::glob(input).map_err(|e| Error::Input(format!("{input}: bad pattern: {e}")))?;
-        paths
+    let candidates: Vec<PathBuf> = if input.contains(['*', '?', '[']) {
+        let options = glob::MatchOptions {
+            require_literal_leading_dot: true,
+            ..glob::MatchOptions::new()
+        };
+        glob::glob_with(input, options)
+            .map_err(|e| Error::Input(format!("{input}: bad pattern: {e}")))?
             .filter_map(|p| p.ok())
             .filter(|p| p.is_file())
             .collect()
@@ -85,25 +120,40 @@ pub fn input_files(input: &str, format: Format) -> Result<Vec<PathBuf>> {
         entries
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)))
+            .filter(|p| p.is_file())
             .collect()
     } else if path.is_file() {
-        vec![path.to_path_buf()]
+        return Ok(InputFiles {
+            files: vec![path.to_path_buf()],
+            skipped: Vec::new(),
+        });
     } else {
         return Err(Error::Input(format!("{input} does not exist")));
     };
-    if files.is_empty() {
+    let mut found = InputFiles::default();
+    for p in candidates {
+        match skip_reason(&p, format) {
+            Some(reason) => found.skipped.push((p, reason)),
+            None => found.files.push(p),
+        }
+    }
+    if found.files.is_empty() {
+        let looked_for = match format {
+            Format::Csv => "*.csv, *.csv.gz, *.csv.zst, *.csv.bz2",
+            Format::Parquet => "*.parquet",
+        };
         return Err(Error::Input(format!(
-            "{input} matches no {ext} file{}",
-            if path.is_dir() {
-                format!(" (looked for *.{ext} in the directory)")
-            } else {
-                String::new()
-            }
+            "{input} matches no {} file (looked for {looked_for}; {} other file(s) skipped)",
+            match format {
+                Format::Csv => "CSV",
+                Format::Parquet => "Parquet",
+            },
+            found.skipped.len()
         )));
     }
-    files.sort();
-    Ok(files)
+    found.files.sort();
+    found.skipped.sort();
+    Ok(found)
 }
 
 /// Checks that a CSV file's first line names the schema's columns.
@@ -135,7 +185,7 @@ fn check_csv_header(path: &Path, job: &Job, columns: &[CsvColumn]) -> Result<()>
 /// Plans the partitions of `job`'s input. Reads only headers and footers.
 pub fn plan(job: &Job) -> Result<Plan> {
     let input = &job.spec.input;
-    let files = input_files(&job.input, input.format)?;
+    let InputFiles { files, skipped } = input_files(&job.input, input.format)?;
     let target = ((input.partition_mib * (1u64 << 20) as f64) as u64).max(1);
     let mut sized = Vec::with_capacity(files.len());
     let mut partitions = Vec::new();
@@ -146,6 +196,18 @@ pub fn plan(job: &Job) -> Result<Plan> {
                 check_csv_header(path, job, &columns)?;
                 let size = file_size(path)?;
                 sized.push((path.clone(), size));
+                let compression = Compression::of_file(path)?;
+                if compression != Compression::None {
+                    partitions.push(Partition {
+                        id: partitions.len(),
+                        file: path.clone(),
+                        input: PartitionInput::CsvFile {
+                            compression: compression.name().into(),
+                        },
+                        bytes: size,
+                    });
+                    continue;
+                }
                 let ranges = if input.csv.newlines_in_values {
                     vec![(0, size)]
                 } else {
@@ -220,6 +282,7 @@ pub fn plan(job: &Job) -> Result<Plan> {
     Ok(Plan {
         partitions,
         files: sized,
+        skipped,
         schema,
     })
 }

@@ -171,6 +171,22 @@ fn default_row_group_rows() -> usize {
 }
 
 impl OutputSpec {
+    /// Checks the output settings, naming the one out of range.
+    pub fn check(&self) -> Result<()> {
+        if self.row_group_rows == 0 {
+            return Err(Error::Spec(
+                "output.row_group_rows must be at least 1".into(),
+            ));
+        }
+        if !(1..=22).contains(&self.zstd_level) {
+            return Err(Error::Spec(format!(
+                "output.zstd_level must be 1 to 22, not {}",
+                self.zstd_level
+            )));
+        }
+        Ok(())
+    }
+
     pub fn write_options(&self) -> WriteOptions {
         WriteOptions {
             codec: self.compression,
@@ -236,6 +252,11 @@ impl StepSpec {
             if columns.is_empty() {
                 return Err(fail("select keeps no column".into()));
             }
+            if let Some(twice) = first_repeated(columns) {
+                return Err(fail(format!(
+                    "select names `{twice}` twice (a Parquet file cannot hold two columns of one name)"
+                )));
+            }
             return Ok(Step::Select(columns.clone()));
         }
         if let Some(map) = &self.rename {
@@ -254,6 +275,13 @@ impl StepSpec {
             return Ok(Step::Cast(casts));
         }
         if let Some(map) = &self.fill_null {
+            if let Some(value) = map.get("*") {
+                if !matches!(value, toml::Value::Integer(_) | toml::Value::Float(_)) {
+                    return Err(fail(format!(
+                        "fill_null of \"*\" applies to the numeric columns, so its value must be a number, not {value}"
+                    )));
+                }
+            }
             for (column, value) in map {
                 if !matches!(
                     value,
@@ -272,6 +300,8 @@ impl StepSpec {
             ));
         }
         let path = self.plugin.as_ref().expect("one kind is set");
+        let limits = self.limits.clone().unwrap_or_default();
+        limits.check().map_err(fail)?;
         let mut grants = self.grants.clone().unwrap_or_default();
         for dir in &mut grants.dirs {
             dir.host = resolve(base, &dir.host);
@@ -283,10 +313,19 @@ impl StepSpec {
                 .as_ref()
                 .map(PluginSettings::config_from_toml)
                 .unwrap_or_default(),
-            limits: self.limits.clone().unwrap_or_default(),
+            limits,
             grants,
         }))
     }
+}
+
+/// The first name that occurs twice in `names`.
+fn first_repeated(names: &[String]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .iter()
+        .find(|n| !seen.insert(n.as_str()))
+        .map(String::as_str)
 }
 
 /// `path` against `base` unless absolute.

@@ -31,7 +31,44 @@ impl Default for Limits {
     }
 }
 
+/// The largest values the limits take: beyond them a limit is no limit, and
+/// some (an infinite timeout) cannot even be represented.
+pub const MAX_MEMORY_MIB: u64 = 1 << 20;
+pub const MAX_TIMEOUT_SECS: f64 = 7.0 * 24.0 * 3600.0;
+pub const MAX_LOG_MESSAGE_BYTES: usize = 1 << 20;
+pub const MAX_LOG_BYTES_PER_CALL: usize = 64 << 20;
+
 impl Limits {
+    /// Checks every limit is in range, naming the one that is not. Called
+    /// when a spec is read, so a bad value never reaches the sandbox.
+    pub fn check(&self) -> Result<(), String> {
+        if !(1..=MAX_MEMORY_MIB).contains(&self.memory_mib) {
+            return Err(format!(
+                "limits.memory_mib must be 1 to {MAX_MEMORY_MIB}, not {}",
+                self.memory_mib
+            ));
+        }
+        if !(self.timeout_secs > 0.0 && self.timeout_secs <= MAX_TIMEOUT_SECS) {
+            return Err(format!(
+                "limits.timeout_secs must be more than 0 and at most {MAX_TIMEOUT_SECS} (7 days), not {}",
+                self.timeout_secs
+            ));
+        }
+        if !(1..=MAX_LOG_MESSAGE_BYTES).contains(&self.log_message_bytes) {
+            return Err(format!(
+                "limits.log_message_bytes must be 1 to {MAX_LOG_MESSAGE_BYTES}, not {}",
+                self.log_message_bytes
+            ));
+        }
+        if self.log_bytes_per_call > MAX_LOG_BYTES_PER_CALL {
+            return Err(format!(
+                "limits.log_bytes_per_call must be at most {MAX_LOG_BYTES_PER_CALL}, not {}",
+                self.log_bytes_per_call
+            ));
+        }
+        Ok(())
+    }
+
     pub fn memory_bytes(&self) -> u64 {
         self.memory_mib.saturating_mul(1 << 20)
     }
@@ -139,6 +176,22 @@ mod tests {
     #[test]
     fn limits_parse_with_defaults() {
         let l: Limits = toml::from_str("memory_mib = 64").unwrap();
+        assert_eq!(l.check(), Ok(()));
+        for bad in [
+            "timeout_secs = inf",
+            "timeout_secs = nan",
+            "timeout_secs = -1.0",
+            "timeout_secs = 0.0",
+            "timeout_secs = 1e300",
+            "memory_mib = 0",
+            "memory_mib = 9223372036854775807",
+            "log_message_bytes = 0",
+        ] {
+            let l: Limits = toml::from_str(bad).unwrap();
+            let err = l.check().expect_err(bad);
+            let field = bad.split(' ').next().unwrap();
+            assert!(err.contains(field), "{bad}: {err}");
+        }
         assert_eq!(l.memory_bytes(), 64 << 20);
         assert_eq!(l.timeout(), Duration::from_secs(60));
         assert!(toml::from_str::<Limits>("memory = 64").is_err());

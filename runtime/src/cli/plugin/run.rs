@@ -37,8 +37,8 @@ pub struct Args {
     #[arg(long, value_name = "COLUMNS")]
     pub schema: Option<String>,
 
-    /// Rows per batch.
-    #[arg(long, default_value_t = 65_536)]
+    /// Rows per batch (at least 1).
+    #[arg(long, default_value_t = 65_536, value_parser = crate::cli::at_least_one())]
     pub batch_rows: usize,
 
     /// Rows printed without --output.

@@ -109,7 +109,14 @@ pub(crate) struct ColumnBuilder {
     values: Values,
     valid: Vec<bool>,
     nulls: usize,
+    /// Most value bytes of a text or binary column: what its offsets can
+    /// address (`i32::MAX` for utf8 and binary). An append past it fails,
+    /// so offsets always fit their type.
+    max_var_bytes: usize,
 }
+
+/// Value bytes that 32-bit offsets (utf8, binary) can address.
+pub(crate) const SMALL_OFFSETS_MAX: usize = i32::MAX as usize;
 
 impl ColumnBuilder {
     pub fn new(data_type: DataType, parser: Parser, capacity: usize) -> Self {
@@ -132,13 +139,49 @@ impl ColumnBuilder {
                 Values::Var(offsets, Vec::with_capacity(capacity * 8))
             }
         };
+        let max_var_bytes = match &data_type {
+            LargeUtf8 | LargeBinary => i64::MAX as usize,
+            _ => SMALL_OFFSETS_MAX,
+        };
         ColumnBuilder {
             data_type,
             parser,
             values,
             valid: Vec::with_capacity(capacity),
             nulls: 0,
+            max_var_bytes,
         }
+    }
+
+    /// Lowers the value bytes a text or binary column may hold (tests use
+    /// it to reach the limit without gigabytes of data).
+    #[cfg(test)]
+    pub fn with_max_var_bytes(mut self, max: usize) -> Self {
+        self.max_var_bytes = max.min(self.max_var_bytes);
+        self
+    }
+
+    /// Value bytes held by a text or binary column (0 for the others).
+    pub fn var_bytes(&self) -> usize {
+        match &self.values {
+            Values::Var(_, d) => d.len(),
+            _ => 0,
+        }
+    }
+
+    /// Whether `more` value bytes still fit this column's offsets.
+    pub fn var_fits(&self, more: usize) -> bool {
+        self.var_bytes().saturating_add(more) <= self.max_var_bytes
+    }
+
+    fn too_long(&self, field: &[u8]) -> String {
+        format!(
+            "a value of {} bytes does not fit a {} batch (at most {} bytes of values; declare the column large_{})",
+            field.len(),
+            crate::schema::type_name(&self.data_type),
+            self.max_var_bytes,
+            crate::schema::type_name(&self.data_type),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -168,9 +211,20 @@ impl ColumnBuilder {
     /// why.
     #[inline]
     pub fn append(&mut self, field: &[u8]) -> Result<(), String> {
+        let max_var_bytes = self.max_var_bytes;
         let ok = match (&self.parser, &mut self.values) {
-            (Parser::Float64, Values::F64(v)) => parse_f64(field).map(|x| v.push(x)),
-            (Parser::Float32, Values::F32(v)) => parse_f32(field).map(|x| v.push(x)),
+            (Parser::Float64, Values::F64(v)) => match parse_f64(field) {
+                Some(x) if x.is_infinite() && !is_infinity(field) => {
+                    return Err(self.out_of_range(field))
+                }
+                x => x.map(|x| v.push(x)),
+            },
+            (Parser::Float32, Values::F32(v)) => match parse_f32(field) {
+                Some(x) if x.is_infinite() && !is_infinity(field) => {
+                    return Err(self.out_of_range(field))
+                }
+                x => x.map(|x| v.push(x)),
+            },
             (Parser::Signed { min, max }, values) => match parse_i64(field) {
                 Some(x) if x >= *min && x <= *max => {
                     match values {
@@ -216,6 +270,11 @@ impl ColumnBuilder {
             .map(|x| v.push(x)),
             (Parser::Duration, Values::I64(v)) => parse_i64(field).map(|x| v.push(x)),
             (Parser::Bool, Values::Bool(v)) => parse_bool(field).map(|x| v.push(x)),
+            (Parser::Text | Parser::Bytes, Values::Var(_, d))
+                if d.len().saturating_add(field.len()) > max_var_bytes =>
+            {
+                return Err(self.too_long(field))
+            }
             (Parser::Text, Values::Var(o, d)) => {
                 if std::str::from_utf8(field).is_err() {
                     return Err("is not valid UTF-8".into());
@@ -301,7 +360,8 @@ impl ColumnBuilder {
         let valid = std::mem::replace(&mut self.valid, Vec::with_capacity(capacity));
         let nulls = (self.nulls > 0).then(|| NullBuffer::new(BooleanBuffer::from(valid)));
         self.nulls = 0;
-        let fresh = ColumnBuilder::new(self.data_type.clone(), self.parser.clone(), capacity);
+        let mut fresh = ColumnBuilder::new(self.data_type.clone(), self.parser.clone(), capacity);
+        fresh.max_var_bytes = self.max_var_bytes;
         let values = std::mem::replace(&mut self.values, fresh.values);
         let dt = &self.data_type;
         fn prim<T: ArrowPrimitiveType>(
@@ -357,21 +417,42 @@ impl ColumnBuilder {
     }
 }
 
+/// Whether a float field spells infinity (`inf`, `-Infinity`, ...), as
+/// opposed to a finite number too large for its type.
+fn is_infinity(field: &[u8]) -> bool {
+    let s = field.trim_ascii();
+    let s = s.strip_prefix(b"-").or(s.strip_prefix(b"+")).unwrap_or(s);
+    s.eq_ignore_ascii_case(b"inf") || s.eq_ignore_ascii_case(b"infinity")
+}
+
 fn var_array(
     dt: &DataType,
     offsets: Vec<i64>,
     data: Vec<u8>,
     nulls: Option<NullBuffer>,
 ) -> ArrayRef {
+    // `append` keeps a small-offset column's bytes within `i32::MAX`
+    // (`max_var_bytes`), so every offset converts; `OffsetBuffer::new`
+    // checks they start at 0 and never decrease (panicking, not UB, if the
+    // invariant were ever broken).
     let small = || {
         OffsetBuffer::new(ScalarBuffer::from(
-            offsets.iter().map(|&o| o as i32).collect::<Vec<i32>>(),
+            offsets
+                .iter()
+                .map(|&o| i32::try_from(o).expect("append keeps offsets within i32"))
+                .collect::<Vec<i32>>(),
         ))
     };
     let large = || OffsetBuffer::new(ScalarBuffer::from(offsets.clone()));
+    debug_assert_eq!(offsets.last().copied(), Some(data.len() as i64));
     let values = arrow::buffer::Buffer::from_vec(data);
     // SAFETY (for the unchecked string constructors): every value appended
-    // to a text column was checked to be UTF-8, and offsets only grow.
+    // to a text column was checked to be UTF-8 (`append`, Parser::Text) and
+    // a row that fails is truncated away whole, so the values are UTF-8
+    // split only at the offsets; the offsets are valid (above) and the last
+    // one is the values' length (each append pushes `d.len()`). Only the
+    // UTF-8 check is skipped: a test builds columns at the offset limit and
+    // across rolled-back rows and validates them with `to_data().validate_full()`.
     match dt {
         DataType::Utf8 => Arc::new(unsafe { StringArray::new_unchecked(small(), values, nulls) }),
         DataType::LargeUtf8 => {

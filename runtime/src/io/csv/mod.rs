@@ -14,6 +14,7 @@ use arrow::record_batch::RecordBatch;
 use serde::{Deserialize, Serialize};
 
 use self::decode::{ColumnBuilder, Parser};
+use super::compression::Compression;
 use super::{Error, Result};
 
 /// How a CSV file is laid out.
@@ -118,7 +119,13 @@ pub enum BadRows {
 /// Reads the records of one file whose first byte lies in a byte range,
 /// as record batches of the schema's columns.
 pub struct CsvReader {
-    file: File,
+    /// The file's bytes (decompressed), from the range's start.
+    input: Box<dyn Read + Send>,
+    /// Whether the file is compressed: then it is read whole, and lines are
+    /// counted as the buffer moves on (it cannot be read again cheaply).
+    compressed: bool,
+    /// With `compressed`: lines before `buf[0]`, 1-based.
+    buf_line: u64,
     path: PathBuf,
     columns: Vec<CsvColumn>,
     /// For each file column, its builder (None: not read).
@@ -127,6 +134,11 @@ pub struct CsvReader {
     bad_rows: BadRows,
     rejected: Vec<RowError>,
     batch_size: usize,
+    /// Most text and binary bytes in one batch ([`MAX_BATCH_BYTES`]): a batch
+    /// ends early rather than grow past it.
+    max_batch_bytes: usize,
+    /// `CsvOptions::newlines_in_values`: whether a record may span lines.
+    newlines_in_values: bool,
     nulls: Vec<Vec<u8>>,
 
     /// File offset of `buf[0]`.
@@ -161,6 +173,11 @@ pub struct CsvReader {
 
 const READ_BLOCK: usize = 4 << 20;
 
+/// Text and binary bytes one batch holds at most: bounds a batch's memory
+/// whatever the rows per batch, and keeps utf8/binary offsets (32-bit) far
+/// from overflow.
+pub const MAX_BATCH_BYTES: usize = 256 << 20;
+
 impl CsvReader {
     /// A reader of the records starting in `range` of `path` (all of it when
     /// `None`). `projection` lists the file columns to read (all when None).
@@ -179,7 +196,25 @@ impl CsvReader {
         };
         let mut file = File::open(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
-        let (start, end) = range.unwrap_or((0, len));
+        let compression = Compression::of_file(path)?;
+        let compressed = compression != Compression::None;
+        let (start, end) = match (range, compressed) {
+            (None, false) => (0, len),
+            (None, true) => (0, u64::MAX),
+            // The header alone (planning reads records starting in 0..1).
+            (Some((0, end)), true) => (0, end),
+            (Some(_), true) => {
+                return Err(Error::Options(format!(
+                    "{}: a {} file cannot be split into byte ranges",
+                    path.display(),
+                    compression.name()
+                )))
+            }
+            (Some(r), false) => r,
+        };
+        if start > 0 {
+            file.seek(SeekFrom::Start(start - 1)).map_err(io)?;
+        }
         let mut builders: Vec<Option<ColumnBuilder>> = Vec::with_capacity(columns.len());
         let mut fields = Vec::new();
         for (i, c) in columns.iter().enumerate() {
@@ -209,6 +244,8 @@ impl CsvReader {
             bad_rows,
             rejected: Vec::new(),
             batch_size: batch_size.max(1),
+            max_batch_bytes: MAX_BATCH_BYTES,
+            newlines_in_values: options.newlines_in_values,
             nulls: options
                 .null_values
                 .iter()
@@ -234,11 +271,9 @@ impl CsvReader {
                 None
             },
             core: Some(options.core_reader()?),
-            file: {
-                file.seek(SeekFrom::Start(start.saturating_sub(1)))
-                    .map_err(io)?;
-                file
-            },
+            input: compression.reader(file, path)?,
+            compressed,
+            buf_line: 1,
         };
         if start > 0 {
             reader.skip_to_line_start()?;
@@ -273,6 +308,9 @@ impl CsvReader {
             return Ok(false);
         }
         if self.pos > 0 {
+            if self.compressed {
+                self.buf_line += memchr::memchr_iter(b'\n', &self.buf[..self.pos]).count() as u64;
+            }
             self.buf.drain(..self.pos);
             self.buf_offset += self.pos as u64;
             self.pos = 0;
@@ -281,11 +319,13 @@ impl CsvReader {
         // Read what the range still needs (plus a margin for the record
         // straddling its end), up to a block.
         let file_pos = self.buf_offset + old as u64;
-        let wanted = self.end.saturating_sub(file_pos) as usize + (64 << 10);
+        let wanted = usize::try_from(self.end.saturating_sub(file_pos))
+            .unwrap_or(usize::MAX)
+            .saturating_add(64 << 10);
         self.buf.resize(old + wanted.clamp(64 << 10, READ_BLOCK), 0);
         let mut filled = old;
         while filled < self.buf.len() {
-            match self.file.read(&mut self.buf[filled..]) {
+            match self.input.read(&mut self.buf[filled..]) {
                 Ok(0) => {
                     self.eof = true;
                     break;
@@ -319,6 +359,12 @@ impl CsvReader {
     /// 1-based line number of the record starting at file offset `offset`,
     /// counting newlines lazily from the last known mark.
     fn line_of(&mut self, offset: u64) -> Result<u64> {
+        if self.compressed {
+            // The record is in the buffer: count from its start.
+            let upto = (offset - self.buf_offset) as usize;
+            let within = memchr::memchr_iter(b'\n', &self.buf[..upto]).count() as u64;
+            return Ok(self.buf_line + within);
+        }
         let (mark_offset, mark_line) = self.line_mark;
         let (from, base) = if offset >= mark_offset {
             (mark_offset, mark_line)
@@ -341,6 +387,42 @@ impl CsvReader {
         }
         self.line_mark = (offset, lines);
         Ok(lines)
+    }
+
+    /// A record spanning lines in a file read as one record per line: not a
+    /// bad row but a wrong setting, since the file's other partitions may
+    /// have cut such records apart. Always stops the job.
+    fn multiline_error(&mut self, record_offset: u64) -> Result<Error> {
+        let line = self.line_of(record_offset)?;
+        Ok(Error::Format {
+            path: self.path.clone(),
+            message: format!(
+                "line {line}: a quoted value holds a line break (or a quote is never closed), \
+                 but input.csv.newlines_in_values is false, so the file is split at line breaks; \
+                 set newlines_in_values = true if values may hold line breaks"
+            ),
+        })
+    }
+
+    /// Whether a record of `len` raw bytes fits the batch being built: no
+    /// field is longer than its record, so neither can a column's values
+    /// grow by more.
+    fn fits_batch(&self, len: usize) -> bool {
+        let total: usize = self.builders.iter().flatten().map(|b| b.var_bytes()).sum();
+        total.saturating_add(len) <= self.max_batch_bytes
+            && self.builders.iter().flatten().all(|b| b.var_fits(len))
+    }
+
+    /// Lowers the value bytes a batch may hold (tests reach the limits of
+    /// a batch's text with little data).
+    #[cfg(test)]
+    pub(crate) fn set_max_batch_bytes(&mut self, max: usize) {
+        self.max_batch_bytes = max;
+        let builders = std::mem::take(&mut self.builders);
+        self.builders = builders
+            .into_iter()
+            .map(|b| b.map(|b| b.with_max_var_bytes(max)))
+            .collect();
     }
 
     fn pending_rows(&self) -> usize {
@@ -373,9 +455,20 @@ impl CsvReader {
                 Some(r) => r,
                 None => break,
             };
+            if self.pending_rows() > 0 && !self.fits_batch(nin) {
+                // The record would overflow a column's offsets or the batch
+                // byte cap: end the batch here, read the record again next.
+                return self.flush().map(Some);
+            }
             let start = self.pos;
             self.pos += nin;
             let raw_end = trim_terminator(&self.buf[start..self.pos]);
+            if !self.spans_in_buf
+                && !self.newlines_in_values
+                && spans_lines(&self.buf[start..start + raw_end])
+            {
+                return Err(self.multiline_error(record_offset)?);
+            }
             if nfields == 1 && raw_end == 0 {
                 continue; // blank line
             }
@@ -649,6 +742,16 @@ impl Iterator for CsvReader {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_batch().transpose()
     }
+}
+
+/// Whether a record (without its terminator) holds a line break: csv-core
+/// skips blank lines before a record, so those do not count.
+fn spans_lines(record: &[u8]) -> bool {
+    let first = record
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(record.len());
+    memchr::memchr(b'\n', &record[first..]).is_some()
 }
 
 /// Length of a raw record without its trailing `\n` / `\r\n`.

@@ -195,3 +195,184 @@ fn projection_reads_only_the_listed_columns_and_out_of_range_ints_fail() {
         "{err}"
     );
 }
+
+fn read_all(
+    path: &Path,
+    options: &CsvOptions,
+    cols: &[CsvColumn],
+    range: Option<(u64, u64)>,
+) -> Result<Vec<RecordBatch>> {
+    CsvReader::open(path, options, cols, None, range, 1000, BadRows::Fail)?.collect()
+}
+
+/// A file whose quoted values hold line breaks, the lines inside them
+/// shaped like records of their own.
+fn multiline_file(dir: &Path) -> (PathBuf, u64) {
+    let path = dir.join("m.csv");
+    let mut text = String::from("id,name\n");
+    for i in 0..200 {
+        if i % 10 == 3 {
+            text.push_str(&format!("{i},\"line one\n{}000,fake\n{}001,fake\"\n", i, i));
+        } else {
+            text.push_str(&format!("{i},n{i}\n"));
+        }
+    }
+    std::fs::write(&path, &text).unwrap();
+    (path, text.len() as u64)
+}
+
+#[test]
+fn a_quoted_line_break_is_an_error_at_any_partition_size_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, len) = multiline_file(dir.path());
+    let cols = columns(&[("id", DataType::Int64), ("name", DataType::Utf8)]);
+    let options = CsvOptions::default();
+    let err = read_all(&path, &options, &cols, None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("m.csv: line 5:"), "{err}");
+    assert!(err.contains("newlines_in_values = true"), "{err}");
+    // Cut anywhere, the range holding the first such record fails, so a job
+    // never writes the rows the other ranges invent.
+    for target in [7, 50, 333, 1000, len] {
+        let failed = split_ranges(len, target)
+            .into_iter()
+            .filter(|&r| read_all(&path, &options, &cols, Some(r)).is_err())
+            .count();
+        assert!(failed >= 1, "target {target}: no range failed");
+    }
+    let allowed = CsvOptions {
+        newlines_in_values: true,
+        ..CsvOptions::default()
+    };
+    let batches = read_all(&path, &allowed, &cols, None).unwrap();
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    assert_eq!(rows, 200);
+    let names = batches[0].column(1).as_string::<i32>();
+    assert_eq!(names.value(3), "line one\n3000,fake\n3001,fake");
+}
+
+#[test]
+fn batches_end_before_their_text_outgrows_the_byte_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    let mut text = String::from("id,name\n");
+    for i in 0..300 {
+        text.push_str(&format!("{i},{}\n", "é".repeat(i % 17)));
+    }
+    text.push_str(&format!("300,{}\n", "x".repeat(500)));
+    std::fs::write(&path, &text).unwrap();
+    let cols = columns(&[("id", DataType::Int64), ("name", DataType::Utf8)]);
+    let mut reader = CsvReader::open(
+        &path,
+        &CsvOptions::default(),
+        &cols,
+        None,
+        None,
+        1000,
+        BadRows::Reject,
+    )
+    .unwrap();
+    reader.set_max_batch_bytes(200);
+    let mut ids = Vec::new();
+    let mut batches = 0;
+    while let Some(batch) = reader.next_batch().unwrap() {
+        batches += 1;
+        let names = batch.column(1);
+        // The offsets and UTF-8 of every batch hold (the unchecked
+        // constructor's reasons), and no batch passes the cap.
+        names.to_data().validate_full().unwrap();
+        assert!(names.as_string::<i32>().value_data().len() <= 200);
+        ids.extend(
+            batch
+                .column(0)
+                .as_primitive::<Int64Type>()
+                .values()
+                .iter()
+                .copied(),
+        );
+    }
+    assert!(batches > 10, "{batches} batches");
+    assert_eq!(ids, (0..300).collect::<Vec<i64>>());
+    // A value longer than a batch may hold is a bad row naming its column.
+    let rejected = reader.take_rejected();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].column.as_deref(), Some("name"));
+    assert!(
+        rejected[0].reason.contains("large_utf8"),
+        "{}",
+        rejected[0].reason
+    );
+}
+
+#[test]
+fn compressed_files_read_like_plain_ones_with_their_line_numbers() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,name\n");
+    for i in 0..5000 {
+        text.push_str(&format!("{i},n{i}\n"));
+    }
+    text.push_str("oops,bad\n");
+    let path = dir.path().join("t.csv.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    let cols = columns(&[("id", DataType::Int64), ("name", DataType::Utf8)]);
+    let reader = CsvReader::open(
+        &path,
+        &CsvOptions::default(),
+        &cols,
+        None,
+        None,
+        64,
+        BadRows::Reject,
+    )
+    .unwrap();
+    let mut reader = reader;
+    let mut rows = 0;
+    while let Some(b) = reader.next_batch().unwrap() {
+        rows += b.num_rows();
+    }
+    assert_eq!(rows, 5000);
+    let rejected = reader.take_rejected();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].line, 5002);
+    // A truncated file is an error naming it, not a short read.
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = read_all(&path, &CsvOptions::default(), &cols, None).unwrap_err();
+    assert!(err.to_string().contains("t.csv.gz"), "{err}");
+}
+
+#[test]
+fn floats_too_large_for_their_type_are_out_of_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.csv");
+    std::fs::write(&path, "a,b\n1e40,1e300\ninf,-Infinity\n1,1e400\n").unwrap();
+    let cols = columns(&[("a", DataType::Float32), ("b", DataType::Float64)]);
+    let mut reader = CsvReader::open(
+        &path,
+        &CsvOptions::default(),
+        &cols,
+        None,
+        None,
+        10,
+        BadRows::Reject,
+    )
+    .unwrap();
+    let batch = reader.next_batch().unwrap().unwrap();
+    assert_eq!(batch.num_rows(), 1, "only the row of infinities is kept");
+    let rejected = reader.take_rejected();
+    let reasons: Vec<_> = rejected
+        .iter()
+        .map(|r| (r.line, r.column.clone().unwrap(), r.reason.clone()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!((reasons[0].0, reasons[0].1.as_str()), (2, "a"));
+    assert!(
+        reasons[0].2.contains("1e40 is out of range for float32"),
+        "{reasons:?}"
+    );
+    assert_eq!((reasons[1].0, reasons[1].1.as_str()), (4, "b"));
+}
