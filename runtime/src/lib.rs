@@ -6,6 +6,7 @@
 //! plugins run in the [`sandbox`]), and written.
 
 pub mod alloc;
+pub mod crash;
 pub mod dist;
 pub mod exec;
 pub mod golden;

@@ -4,6 +4,7 @@
 mod cli;
 mod data_path;
 mod deploy;
+mod faults;
 mod golden;
 mod job;
 #[cfg(feature = "mpi")]

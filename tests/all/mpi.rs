@@ -11,7 +11,7 @@ use wasmprep::sample::{write_taxi_csv, TaxiSample};
 use crate::{manifest_identity, part_files, root};
 
 /// `mpirun -n N wasmprep ARGS`, as root and oversubscribed if need be.
-fn mpirun(n: usize, args: &[&str]) -> Command {
+pub(crate) fn mpirun(n: usize, args: &[&str]) -> Command {
     let mut cmd = Command::new("mpirun");
     cmd.args([
         "--allow-run-as-root",
@@ -47,7 +47,7 @@ fn wait(mut child: Child, limit: Duration) -> Output {
     }
 }
 
-fn run(mut cmd: Command) -> Output {
+pub(crate) fn run(mut cmd: Command) -> Output {
     let child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

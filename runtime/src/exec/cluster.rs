@@ -176,6 +176,7 @@ fn lead(
             return Err(e);
         }
     };
+    crate::crash::point("output-opened");
     for (file, reason) in &prepared.plan.skipped {
         tracing::info!(file = %file.display(), reason, "Not reading a file of the input.");
     }

@@ -164,6 +164,7 @@ pub fn run_partition(
         prepared.pipeline.output_schema.clone(),
         &job.spec.output.write_options(),
     )?;
+    crate::crash::point("part-created");
     let mut quarantine = Quarantine {
         format: job.spec.input.quarantine_format,
         text: Vec::new(),
@@ -190,12 +191,14 @@ pub fn run_partition(
         rows_out += result.num_rows() as u64;
         if result.num_rows() > 0 {
             writer.write(&result)?;
+            crate::crash::point("batch-written");
         }
     }
     for e in source.take_rejected() {
         quarantine.push(&e);
     }
     let (bytes, sha256) = writer.finish()?;
+    crate::crash::point("part-renamed");
     let rejected_file = if quarantine.rows > 0 {
         let ext = match quarantine.format {
             QuarantineFormat::Csv => "csv",
@@ -210,6 +213,7 @@ pub fn run_partition(
             }
         })?;
         write_atomic(&path, &quarantine.text)?;
+        crate::crash::point("rejected-written");
         Some(format!("{}/{file}", crate::io::commit::REJECTED))
     } else {
         None
@@ -229,5 +233,6 @@ pub fn run_partition(
         seconds: started.elapsed().as_secs_f64(),
     };
     out.commit(&commit)?;
+    crate::crash::point("commit-written");
     Ok(commit)
 }

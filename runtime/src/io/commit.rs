@@ -101,12 +101,18 @@ fn temp_builder(prefix: &str) -> tempfile::Builder<'_, '_> {
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_at(path, bytes, "atomic-synced")
+}
+
+/// [`write_atomic`], with the crash point reached before the rename named.
+fn write_atomic_at(path: &Path, bytes: &[u8], crash_point: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = temp_builder(".tmp-")
         .tempfile_in(dir)
         .map_err(io_err(dir))?;
     tmp.write_all(bytes).map_err(io_err(path))?;
     tmp.as_file().sync_all().map_err(io_err(path))?;
+    crate::crash::point(crash_point);
     tmp.persist(path).map_err(|e| Error::Io {
         path: path.to_path_buf(),
         source: e.error,
@@ -170,6 +176,7 @@ impl OutputDir {
                         std::fs::remove_file(&p).map_err(io_err(&p))?;
                     }
                 }
+                dir.remove_unbacked_rejected(&kept)?;
             }
             ExistingOutput::Refuse => {}
         }
@@ -188,8 +195,26 @@ impl OutputDir {
         &self.path
     }
 
-    /// Commits whose part file is present with the recorded size, written
-    /// by the same job.
+    /// Removes from `_rejected/` what no kept commit names: quarantine
+    /// files of partitions to redo, and temporary files of a killed run.
+    fn remove_unbacked_rejected(&self, kept: &[PartitionCommit]) -> Result<()> {
+        let dir = self.path.join(REJECTED);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(());
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = format!("{REJECTED}/{}", entry.file_name().to_string_lossy());
+            if !kept.iter().any(|c| c.rejected_file.as_ref() == Some(&name)) {
+                let p = entry.path();
+                std::fs::remove_file(&p).map_err(io_err(&p))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits whose part file (and quarantine file, if any) is present
+    /// with the recorded size, written by the same job. Other records, and
+    /// temporary files of a killed run, are removed.
     fn valid_commits(&self, job_digest: &str) -> Result<Vec<PartitionCommit>> {
         let commits = self.path.join(COMMITS);
         let Ok(entries) = std::fs::read_dir(&commits) else {
@@ -198,34 +223,48 @@ impl OutputDir {
         let mut valid = Vec::new();
         for entry in entries.filter_map(|e| e.ok()) {
             let path = entry.path();
-            if path.extension().is_none_or(|e| e != "json") {
-                continue;
+            match self.read_commit(&path)? {
+                Some(commit) => valid.push(commit),
+                None => std::fs::remove_file(&path).map_err(io_err(&path))?,
             }
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            let Ok(commit) = serde_json::from_str::<PartitionCommit>(&text) else {
-                tracing::warn!(path = %path.display(), "Ignoring an unreadable commit record.");
-                continue;
-            };
-            if commit.job_digest != job_digest {
-                return Err(Error::Options(format!(
-                    "{} was written by a different job (its spec, plugins or input changed); \
-                     use --overwrite to start over",
-                    self.path.display()
-                )));
-            }
-            let size = std::fs::metadata(self.path.join(&commit.file))
-                .map(|m| m.len())
-                .ok();
-            if size == Some(commit.bytes) {
-                valid.push(commit);
-            } else {
-                let _ = std::fs::remove_file(&path);
-            }
+        }
+        if let Some(other) = valid.iter().find(|c| c.job_digest != job_digest) {
+            return Err(Error::Options(format!(
+                "{} was written by a different job (its spec, plugins, input files or wasmprep \
+                 version changed since; {} records job {}); use --overwrite to start over",
+                self.path.display(),
+                other.file,
+                &other.job_digest[..other.job_digest.len().min(12)]
+            )));
         }
         valid.sort_by_key(|c| c.id);
         Ok(valid)
+    }
+
+    /// The commit record at `path` if it is one whose files are all there.
+    fn read_commit(&self, path: &Path) -> Result<Option<PartitionCommit>> {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !(name.starts_with("part-") && name.ends_with(".json")) {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(path).map_err(io_err(path))?;
+        let Ok(commit) = serde_json::from_str::<PartitionCommit>(&text) else {
+            tracing::warn!(path = %path.display(), "Removing an unreadable commit record.");
+            return Ok(None);
+        };
+        let named = format!("part-{:05}", commit.id);
+        let size = |file: &str| {
+            std::fs::metadata(self.path.join(file))
+                .map(|m| m.len())
+                .ok()
+        };
+        let whole = name == format!("{named}.json")
+            && commit.file == format!("{named}.parquet")
+            && size(&commit.file) == Some(commit.bytes)
+            && commit.rejected_file.as_deref().is_none_or(|f| {
+                f.starts_with(&format!("{REJECTED}/{named}.")) && size(f).is_some()
+            });
+        Ok(whole.then_some(commit))
     }
 
     /// Starts writing a partition's part file.
@@ -270,8 +309,11 @@ impl OutputDir {
     /// Writes the manifest, then `_SUCCESS`.
     pub fn finish(&self, manifest: &impl Serialize) -> Result<()> {
         let text = serde_json::to_vec_pretty(manifest).expect("manifests serialize");
-        write_atomic(&self.path.join(MANIFEST), &text)?;
-        write_atomic(&self.path.join(SUCCESS), b"")
+        write_atomic_at(&self.path.join(MANIFEST), &text, "manifest-synced")?;
+        crate::crash::point("manifest-written");
+        write_atomic_at(&self.path.join(SUCCESS), b"", "success-synced")?;
+        crate::crash::point("success-written");
+        Ok(())
     }
 
     /// A writer of quarantined rows for a partition, created on first use.
@@ -330,6 +372,7 @@ impl PartWriter {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
+        crate::crash::point("part-synced");
         self.tmp.persist(&self.final_path).map_err(|e| Error::Io {
             path: self.final_path.clone(),
             source: e.error,
