@@ -459,3 +459,42 @@ fn an_input_rewritten_in_place_is_not_resumed_into_a_mix() {
         stderr(&resume)
     );
 }
+
+#[test]
+fn a_cast_that_overflows_a_float_fails_naming_column_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let columns = [("wide", "float64"), ("text", "utf8")];
+    let cases = [
+        ("wide", "1.5,x\n-inf,y\n1e300,z\n", "column `wide`, row 2"),
+        (
+            "text",
+            "1,2.5\n2,Infinity\n3,1e40\n",
+            "column `text`, row 2",
+        ),
+    ];
+    for (column, rows, expected) in cases {
+        std::fs::write(data.join("a.csv"), format!("wide,text\n{rows}")).unwrap();
+        let steps = format!("[[steps]]\ncast = {{ {column} = \"float32\" }}");
+        let job = csv_job(dir.path(), &columns, "", &steps);
+        let out = dir.path().join(format!("out-{column}"));
+        let run = run_job(&job, &data, &out, &[]);
+        assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+        assert!(
+            stderr(&run).contains(expected),
+            "{expected}: {}",
+            stderr(&run)
+        );
+        assert!(
+            stderr(&run).contains("out of range for float32"),
+            "{}",
+            stderr(&run)
+        );
+        // Without the overflowing row, the infinities written as such pass.
+        let kept: String = rows.lines().take(2).map(|l| format!("{l}\n")).collect();
+        std::fs::write(data.join("a.csv"), format!("wide,text\n{kept}")).unwrap();
+        let run = run_job(&job, &data, &dir.path().join(format!("ok-{column}")), &[]);
+        assert!(run.status.success(), "{}", stderr(&run));
+    }
+}

@@ -5,7 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, Scalar, StringArray,
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, RecordBatch, Scalar,
+    StringArray,
 };
 use arrow::compute::kernels::zip::zip;
 use arrow::compute::{cast_with_options, is_not_null, CastOptions};
@@ -330,6 +331,39 @@ fn bind_fill_null(
     Ok(bound)
 }
 
+/// The first row where a cast to a float type turned a finite value (or a
+/// number written in text) into an infinity: arrow's casts saturate there
+/// silently, as `1e40` becomes `inf` in a float32.
+fn float_overflow(from: &ArrayRef, to: &ArrayRef) -> Option<usize> {
+    if !to.data_type().is_floating() {
+        return None;
+    }
+    let wide = arrow::compute::cast(to, &DataType::Float64).ok()?;
+    let wide = wide.as_any().downcast_ref::<Float64Array>()?;
+    let infinite = |i: usize| wide.is_valid(i) && wide.value(i).is_infinite();
+    let first = (0..wide.len()).find(|&i| infinite(i))?;
+    let source_infinite: Box<dyn Fn(usize) -> bool> = match from.data_type() {
+        t if t.is_floating() => {
+            let f = arrow::compute::cast(from, &DataType::Float64).ok()?;
+            Box::new(move |i| {
+                f.as_primitive::<arrow::datatypes::Float64Type>()
+                    .value(i)
+                    .is_infinite()
+            })
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+            let text = arrow::compute::cast(from, &DataType::Utf8).ok()?;
+            Box::new(move |i| {
+                let t = text.as_string::<i32>().value(i).trim();
+                let t = t.trim_start_matches(['+', '-']);
+                t.eq_ignore_ascii_case("inf") || t.eq_ignore_ascii_case("infinity")
+            })
+        }
+        _ => Box::new(|_| false),
+    };
+    (first..wide.len()).find(|&i| infinite(i) && !source_infinite(i))
+}
+
 /// Names of input columns the steps read or carry to the output: every
 /// column that reaches the output (all of them when there are no steps),
 /// traced back through the steps, plus what plugins read. Only a column that
@@ -400,13 +434,20 @@ impl Worker<'_> {
                         ..CastOptions::default()
                     };
                     for (i, to) in casts {
-                        columns[*i] =
-                            cast_with_options(&columns[*i], to, &strict).map_err(|e| {
-                                fail(
-                                    "cast",
-                                    format!("{at}: column `{}`: {e}", schema.field(*i).name()),
-                                )
-                            })?;
+                        let name = schema.field(*i).name();
+                        let cast = cast_with_options(&columns[*i], to, &strict)
+                            .map_err(|e| fail("cast", format!("{at}: column `{name}`: {e}")))?;
+                        if let Some(row) = float_overflow(&columns[*i], &cast) {
+                            return Err(fail(
+                                "cast",
+                                format!(
+                                    "{at}: column `{name}`, row {}: the value is out of range for {}",
+                                    at.first_row + row as u64,
+                                    type_name(to)
+                                ),
+                            ));
+                        }
+                        columns[*i] = cast;
                     }
                     RecordBatch::try_new(schema.clone(), columns)
                         .map_err(|e| fail("cast", e.to_string()))?

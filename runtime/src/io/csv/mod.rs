@@ -70,7 +70,12 @@ impl CsvOptions {
             .quote(Self::ascii(self.quote, "quote")?)
             .quoting(self.quoting)
             .escape(self.escape.map(|e| Self::ascii(e, "escape")).transpose()?)
-            .double_quote(self.escape.is_none());
+            .double_quote(self.escape.is_none())
+            // Records end at line feeds only, where byte ranges are cut: with
+            // csv-core's default, a lone carriage return would end a record
+            // that the ranges do not see end, and rows between a range's end
+            // and the next line feed would be read by no range.
+            .terminator(csv_core::Terminator::Any(b'\n'));
         Ok(b.build())
     }
 }
@@ -588,7 +593,7 @@ impl CsvReader {
                 match res {
                     csv_core::ReadRecordResult::Record => {
                         // csv-core keeps `ends` cumulative within a record.
-                        self.set_spans_from_ends(nend);
+                        self.set_spans_from_ends(nend, nin);
                         return Ok(Some((nin, nend)));
                     }
                     csv_core::ReadRecordResult::OutputFull => {
@@ -617,7 +622,7 @@ impl CsvReader {
                                 "{res:?}"
                             );
                             let _ = nout;
-                            self.set_spans_from_ends(nend);
+                            self.set_spans_from_ends(nend, nin);
                             return Ok(Some((nin, nend)));
                         }
                         break;
@@ -630,7 +635,11 @@ impl CsvReader {
         }
     }
 
-    fn set_spans_from_ends(&mut self, nfields: usize) {
+    /// Field spans from csv-core's `ends`, for the record in the next `raw`
+    /// bytes of the buffer. Records end at line feeds only (as the byte
+    /// ranges are cut), so the carriage return of a CRLF ending reaches the
+    /// last field: it is dropped there, as the unquoted path drops it.
+    fn set_spans_from_ends(&mut self, nfields: usize, raw: usize) {
         self.spans.clear();
         let mut start = 0;
         for &end in &self.ends[..nfields] {
@@ -638,6 +647,15 @@ impl CsvReader {
             start = end;
         }
         self.spans_in_buf = false;
+        let record = &self.buf[self.pos..self.pos + raw];
+        let record = record.strip_suffix(b"\n").unwrap_or(record);
+        if record.ends_with(b"\r") {
+            if let Some(last) = self.spans.last_mut() {
+                if last.1 > last.0 && self.field_buf[last.1 - 1] == b'\r' {
+                    last.1 -= 1;
+                }
+            }
+        }
     }
 
     #[inline]

@@ -376,3 +376,36 @@ fn floats_too_large_for_their_type_are_out_of_range() {
     );
     assert_eq!((reasons[1].0, reasons[1].1.as_str()), (4, "b"));
 }
+
+#[test]
+fn records_end_only_at_line_feeds_so_ranges_agree_with_the_reader() {
+    // Carriage returns alone (old Mac files) end no record: the byte
+    // ranges are cut at line feeds, and the reader must split where they do,
+    // or rows between a range's end and the next line feed are lost.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cr.csv");
+    let mut text = String::from("id,name\r");
+    for i in 0..300 {
+        text.push_str(&format!("{i},\"n{i}\"\r"));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let cols = columns(&[("id", DataType::Int64), ("name", DataType::Utf8)]);
+    let len = text.len() as u64;
+    for target in [100, len] {
+        let results: Vec<_> = split_ranges(len, target)
+            .into_iter()
+            .map(|r| read_all(&path, &CsvOptions::default(), &cols, Some(r)))
+            .collect();
+        assert!(
+            results.iter().any(|r| r.is_err()),
+            "target {target}: a file of one line (no line feed) does not match the schema"
+        );
+    }
+    // CRLF files: the carriage return is no part of the last field, quoted
+    // or not; inside quotes it is.
+    std::fs::write(&path, "id,name\r\n1,\"a\"\r\n2,b\r\n3,\"c\r\"\r\n").unwrap();
+    let batches = read_all(&path, &CsvOptions::default(), &cols, None).unwrap();
+    let names = batches[0].column(1).as_string::<i32>();
+    let got: Vec<&str> = names.iter().map(Option::unwrap).collect();
+    assert_eq!(got, ["a", "b", "c\r"]);
+}
