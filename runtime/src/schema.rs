@@ -55,6 +55,14 @@ pub fn type_name(t: &DataType) -> String {
     }
 }
 
+/// Checks a timestamp's zone: an IANA name (`America/New_York`, `UTC`) or a
+/// fixed offset (`+01:00`), as Arrow readers parse them.
+pub fn check_timezone(zone: &str) -> Result<(), String> {
+    zone.parse::<arrow::array::timezone::Tz>()
+        .map(drop)
+        .map_err(|_| format!("`{zone}` is not a time zone (an IANA name such as `Europe/Paris`, or an offset such as `+01:00`)"))
+}
+
 /// Parses a type name (see [`TYPE_NAMES`]). Also accepts the common
 /// aliases `boolean`, `string`, `int`, `float`, `double`, `date`.
 pub fn parse_type(s: &str) -> Option<DataType> {
@@ -65,8 +73,11 @@ pub fn parse_type(s: &str) -> Option<DataType> {
     {
         let mut parts = args.splitn(2, ',');
         let unit = parse_unit(parts.next()?)?;
-        let tz = parts.next().map(|z| Arc::from(z.trim()));
-        return Some(DataType::Timestamp(unit, tz));
+        let tz = parts.next().map(str::trim);
+        if tz.is_some_and(|z| check_timezone(z).is_err()) {
+            return None;
+        }
+        return Some(DataType::Timestamp(unit, tz.map(Arc::from)));
     }
     if let Some(args) = s
         .strip_prefix("duration[")

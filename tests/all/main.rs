@@ -10,6 +10,7 @@ mod job;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod plugin_errors;
+mod sandbox_attacks;
 mod sandbox_limits;
 
 use std::path::{Path, PathBuf};

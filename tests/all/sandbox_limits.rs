@@ -158,7 +158,7 @@ fn plugin_logs_are_capped_per_call_and_prints_become_log_lines() {
         "about 2000 bytes of 100-byte messages kept, got {kept}"
     );
     assert!(
-        text.contains("dropped=") && text.contains("budget of 2000 bytes"),
+        text.contains("dropped=") && text.contains("budget (2000 bytes a call"),
         "{text}"
     );
     assert!(text.contains("plugin=\"misbehave\""), "{text}");

@@ -6,7 +6,10 @@
 //!   not wait on the outer one's lock);
 //! - C (`*.c`): bindings generated from `sdk/wit`, clang for wasm32-wasi,
 //!   then made a component;
-//! - Python (`app.py`): componentize-py, with WASI stubbed out.
+//! - Python (`app.py`): componentize-py, with WASI stubbed out;
+//! - WebAssembly text (`plugin.wat`): a core module written by hand (for
+//!   attacks no language compiles to, like many memories or tables), with
+//!   the plugin world's metadata embedded, made a component.
 //!
 //! An example plugin without golden cases (`tests/cases`) fails the build.
 
@@ -66,6 +69,9 @@ fn main() {
     for p in plugins.iter().filter(|p| p.language == "python") {
         build_python(&root, &plugins_dir, p);
     }
+    for p in plugins.iter().filter(|p| p.language == "wat") {
+        build_wat(&root, &plugins_dir, p);
+    }
     write_paths(&out_dir, &plugins_dir, &plugins);
 }
 
@@ -88,6 +94,8 @@ fn discover(dir: &Path, example: bool) -> Vec<Plugin> {
             "rust"
         } else if path.join("app.py").is_file() {
             "python"
+        } else if path.join("plugin.wat").is_file() {
+            "wat"
         } else if has(&|p: &Path| p.extension().is_some_and(|e| e == "c")) {
             "c"
         } else {
@@ -209,6 +217,29 @@ fn build_c(root: &Path, out_dir: &Path, plugins_dir: &Path, p: &Plugin) {
     let bytes = std::fs::read(&module).unwrap();
     let component =
         wasmprep_c_bindgen::componentize(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+    std::fs::write(plugins_dir.join(format!("{}.wasm", p.name)), component).unwrap();
+}
+
+fn build_wat(root: &Path, plugins_dir: &Path, p: &Plugin) {
+    let mut module = wat::parse_file(p.dir.join("plugin.wat"))
+        .unwrap_or_else(|e| panic!("{}: parsing: {e:#}", p.name));
+    let mut resolve = wit_parser::Resolve::default();
+    let (package, _) = resolve
+        .push_dir(root.join("sdk/wit"))
+        .unwrap_or_else(|e| panic!("{}: reading sdk/wit: {e:#}", p.name));
+    let world = resolve
+        .select_world(&[package], Some("plugin"))
+        .unwrap_or_else(|e| panic!("{}: selecting the world: {e:#}", p.name));
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{}: embedding the world: {e:#}", p.name));
+    let component =
+        wasmprep_c_bindgen::componentize(&module).unwrap_or_else(|e| panic!("{}: {e}", p.name));
     std::fs::write(plugins_dir.join(format!("{}.wasm", p.name)), component).unwrap();
 }
 

@@ -62,11 +62,22 @@ impl ModuleCache {
         let Some(path) = self.entry(engine, digest) else {
             return Component::new(engine, bytes);
         };
+        if let Err(why) = self.trusted(&path) {
+            tracing::warn!(
+                "Not using the plugin cache: {why}. A compiled plugin is native code run \
+                 outside the sandbox, so only a cache no other user can write is used; \
+                 compiling instead."
+            );
+            return Component::new(engine, bytes);
+        }
         if path.is_file() {
-            // SAFETY: files in the cache are only written by `store` below,
-            // from `Engine::precompile_component` of the same engine
+            // SAFETY: `trusted` checked that no other user owns or can write
+            // the cache directory, its engine directory or this entry, so
+            // the file was written by this user's wasmprep through `store`
+            // below, from `Engine::precompile_component` of the same engine
             // configuration (the directory name is its compatibility hash),
-            // and renamed into place whole.
+            // and renamed into place whole. (A test plants entries and
+            // opens the directories to other users: they are refused.)
             match unsafe { Component::deserialize_file(engine, &path) } {
                 Ok(component) => {
                     tracing::debug!(path = %path.display(), "Loaded compiled plugin from cache.");
@@ -84,6 +95,64 @@ impl ModuleCache {
         // SAFETY: `compiled` was just produced by this engine.
         unsafe { Component::deserialize(engine, &compiled) }
     }
+}
+
+impl ModuleCache {
+    /// Checks that the cache directory, the entry's directory and the entry
+    /// (if it exists) are this user's (or root's) and writable by no one
+    /// else; the directories are made if missing.
+    fn trusted(&self, entry: &Path) -> Result<(), String> {
+        let root = self.dir.as_deref().expect("an entry implies a directory");
+        let engine_dir = entry.parent().expect("entries live in a directory");
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            // Private whatever the umask: a group-writable cache is refused.
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(engine_dir)
+                .map_err(|e| format!("cannot create {}: {e}", engine_dir.display()))?;
+        }
+        let me = current_uid()?;
+        for path in [root, engine_dir, entry] {
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) => check_owner_and_mode(path, &meta, me)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && path == entry => {}
+                Err(e) => return Err(format!("cannot inspect {}: {e}", path.display())),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// This process's user: the owner of `/proc/self`.
+fn current_uid() -> Result<u32, String> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .map_err(|e| format!("cannot tell which user this is (/proc/self: {e})"))
+}
+
+fn check_owner_and_mode(path: &Path, meta: &std::fs::Metadata, me: u32) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    if meta.file_type().is_symlink() {
+        return Err(format!("{} is a symbolic link", path.display()));
+    }
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(format!(
+            "{} belongs to user {}, not to this user ({me})",
+            path.display(),
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(format!(
+            "{} can be written by other users (mode {:o})",
+            path.display(),
+            meta.mode() & 0o777
+        ));
+    }
+    Ok(())
 }
 
 fn store(path: &Path, compiled: &[u8]) -> std::io::Result<()> {

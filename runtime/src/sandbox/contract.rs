@@ -7,6 +7,7 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 use super::bindings::wasmprep::plugin::types as wit;
 use super::error::{Error, Result};
+use super::text::bounded;
 
 /// A column a plugin reads or writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +98,31 @@ fn specs(list: &[wit::ColumnSpec]) -> Vec<ColumnSpec> {
         .collect()
 }
 
+/// Bounds of a contract: a plugin's answer to `configure` is data the host
+/// keeps, prints and builds writers for, so its size is limited.
+pub const MAX_NAME_BYTES: usize = 256;
+pub const MAX_VERSION_BYTES: usize = 64;
+pub const MAX_INPUTS: usize = 4096;
+pub const MAX_OUTPUTS: usize = 1024;
+
+/// Checks a name or version: not longer than `max`, no control characters.
+fn check_text(what: &str, text: &str, max: usize) -> std::result::Result<(), String> {
+    if text.len() > max {
+        return Err(format!(
+            "{what} is {} bytes long, more than {max} (starts {})",
+            text.len(),
+            bounded(text, 40)
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(format!(
+            "{what} `{}` holds a control character",
+            bounded(text, max)
+        ));
+    }
+    Ok(())
+}
+
 impl PluginContract {
     pub(crate) fn from_wit(c: &wit::Contract) -> Result<Self> {
         let contract = PluginContract {
@@ -113,21 +139,40 @@ impl PluginContract {
     fn validate(&self) -> Result<()> {
         let fail = |message: String| {
             Err(Error::Contract {
-                plugin: self.name.clone(),
+                plugin: bounded(&self.name, MAX_NAME_BYTES),
                 message,
             })
         };
         if self.name.trim().is_empty() {
             return fail("the plugin name is empty".into());
         }
-        for (what, list) in [("input", &self.inputs), ("output", &self.outputs)] {
+        check_text("the plugin name", &self.name, MAX_NAME_BYTES).or_else(fail)?;
+        check_text("the version", &self.version, MAX_VERSION_BYTES).or_else(fail)?;
+        for (what, list, max) in [
+            ("input", &self.inputs, MAX_INPUTS),
+            ("output", &self.outputs, MAX_OUTPUTS),
+        ] {
+            if list.len() > max {
+                return fail(format!(
+                    "it declares {} {what} columns, more than the {max} a plugin may",
+                    list.len()
+                ));
+            }
             let mut seen = std::collections::HashSet::new();
             for c in list {
                 if c.name.is_empty() {
                     return fail(format!("an {what} column has an empty name"));
                 }
+                check_text(&format!("an {what} column name"), &c.name, MAX_NAME_BYTES)
+                    .or_else(fail)?;
                 if !seen.insert(&c.name) {
                     return fail(format!("{what} `{}` is declared twice", c.name));
+                }
+                if let DataType::Timestamp(_, Some(zone)) = &c.data_type {
+                    check_text("a time zone", zone, MAX_NAME_BYTES)
+                        .and_then(|()| crate::schema::check_timezone(zone))
+                        .map_err(|e| format!("{what} `{}`: {e}", c.name))
+                        .or_else(fail)?;
                 }
             }
         }

@@ -40,11 +40,17 @@ impl fmt::Display for BatchLocation {
 pub enum BatchProblem {
     /// The call ran past the batch time limit.
     Timeout { limit: Duration },
-    /// The plugin tried to grow its memory past the cap.
+    /// The plugin tried to grow its memories and tables past the cap, and
+    /// then trapped (`then`, most often because of it).
     MemoryCap {
         limit_bytes: u64,
         requested_bytes: u64,
+        /// The growth refused was a table's.
+        tables: bool,
+        then: Box<BatchProblem>,
     },
+    /// The plugin handed back more bytes in one call than `output_mib`.
+    OutputTooLarge { limit_mib: u64 },
     /// The plugin trapped (a panic, an out-of-bounds access, ...).
     Trap { message: String, stderr: String },
     /// The plugin reported a bad input value.
@@ -72,11 +78,20 @@ impl fmt::Display for BatchProblem {
             BatchProblem::MemoryCap {
                 limit_bytes,
                 requested_bytes,
+                tables,
+                then,
             } => write!(
                 f,
-                "exceeded its memory cap of {} MiB (it asked for {} MiB; raise limits.memory_mib if that is expected)",
+                "exceeded its memory cap of {} MiB ({}its memories and tables would have held {} MiB; \
+                 raise limits.memory_mib if that is expected), then {then}",
                 limit_bytes >> 20,
+                if *tables { "growing a table: " } else { "" },
                 requested_bytes.div_ceil(1 << 20)
+            ),
+            BatchProblem::OutputTooLarge { limit_mib } => write!(
+                f,
+                "handed back more than {limit_mib} MiB in one call (the columns of a batch or a \
+                 log message; raise limits.output_mib, or pass fewer rows with --batch-rows)"
             ),
             BatchProblem::Trap { message, stderr } => {
                 write!(f, "trapped: {message}")?;

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use arrow::array::{Array, ArrayData, BooleanArray};
 use arrow::buffer::{BooleanBuffer, Buffer};
-use arrow::compute::filter_record_batch;
 use arrow::record_batch::RecordBatch;
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Linker, ResourceTable};
@@ -19,8 +18,9 @@ use super::cache::ModuleCache;
 use super::contract::{PluginContract, StepPlan};
 use super::convert::{adopt, lend};
 use super::error::{BatchLocation, BatchProblem, Error, Result};
-use super::host::{CapturedOutput, HostState, MemoryLimiter, PluginLog};
+use super::host::{CapturedOutput, HostState, InstanceLimiter, PluginLog};
 use super::policy::{grant_for_import, Grants, Limits};
+use super::text::{bounded, tail, MAX_ERROR_TEXT};
 
 /// How often the epoch advances: the granularity of batch timeouts.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -174,8 +174,10 @@ impl Sandbox {
             pre,
             settings,
         };
-        let first = template.start(None)?;
+        let mut first = template.start(None)?;
+        // From here on, logs and errors name the plugin as its contract does.
         template.label = first.contract.name.clone();
+        first.store.data_mut().log.plugin = first.contract.name.clone();
         Ok(Arc::new(Plugin {
             contract: first.contract.clone(),
             template,
@@ -217,15 +219,15 @@ impl Template {
         let state = HostState {
             wasi,
             table: ResourceTable::new(),
-            memory: MemoryLimiter {
-                limit: usize::try_from(limits.memory_bytes()).unwrap_or(usize::MAX),
-                refused: None,
-            },
+            memory: InstanceLimiter::new(
+                usize::try_from(limits.memory_bytes()).unwrap_or(usize::MAX),
+            ),
             log,
         };
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|s| &mut s.memory);
         store.epoch_deadline_trap();
+        store.set_hostcall_fuel(limits.output_bytes());
         Ok(store)
     }
 
@@ -314,12 +316,15 @@ impl Template {
     }
 }
 
+/// A plugin's error text, control characters escaped, at most
+/// [`MAX_ERROR_TEXT`] bytes of it.
 fn plugin_error_text(e: &wit::Error) -> String {
-    match e {
-        wit::Error::InvalidConfig(m) => m.clone(),
-        wit::Error::InvalidInput(ie) => ie.message.clone(),
-        wit::Error::Failure(m) => m.clone(),
-    }
+    let text = match e {
+        wit::Error::InvalidConfig(m) => m,
+        wit::Error::InvalidInput(ie) => &ie.message,
+        wit::Error::Failure(m) => m,
+    };
+    bounded(text, MAX_ERROR_TEXT)
 }
 
 /// Arms the deadline and the memory watch for one call into the guest,
@@ -327,6 +332,7 @@ fn plugin_error_text(e: &wit::Error) -> String {
 struct CallGuard<'a> {
     store: &'a mut Store<HostState>,
     timeout: Duration,
+    output_mib: u64,
 }
 
 impl<'a> CallGuard<'a> {
@@ -335,7 +341,11 @@ impl<'a> CallGuard<'a> {
         let ticks = timeout.as_nanos().div_ceil(EPOCH_TICK.as_nanos()).max(1) as u64 + 1;
         store.set_epoch_deadline(ticks);
         store.data_mut().memory.refused = None;
-        CallGuard { store, timeout }
+        CallGuard {
+            store,
+            timeout,
+            output_mib: limits.output_mib,
+        }
     }
 
     fn store(&mut self) -> &mut Store<HostState> {
@@ -347,15 +357,11 @@ impl<'a> CallGuard<'a> {
         self.store.data_mut().log.end_call();
     }
 
-    /// Ends a call that trapped.
+    /// Ends a call that trapped: the trap that happened, with what the
+    /// plugin last wrote on stderr (its panic message) and, if a growth was
+    /// refused before, the memory cap it ran into.
     fn problem(&mut self, e: wasmtime::Error) -> BatchProblem {
-        let stderr = self.store.data_mut().log.end_call();
-        if let Some(requested) = self.store.data().memory.refused {
-            return BatchProblem::MemoryCap {
-                limit_bytes: self.store.data().memory.limit as u64,
-                requested_bytes: requested as u64,
-            };
-        }
+        let stderr = tail(&self.store.data_mut().log.end_call(), MAX_ERROR_TEXT);
         if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
             return BatchProblem::Timeout {
                 limit: self.timeout,
@@ -365,7 +371,24 @@ impl<'a> CallGuard<'a> {
             Some(trap) => trap.to_string(),
             None => format!("{e:#}"),
         };
-        BatchProblem::Trap { message, stderr }
+        if message.contains("fuel allocated for hostcalls has been exhausted") {
+            return BatchProblem::OutputTooLarge {
+                limit_mib: self.output_mib,
+            };
+        }
+        let trap = BatchProblem::Trap {
+            message: bounded(&message, MAX_ERROR_TEXT),
+            stderr,
+        };
+        match self.store.data().memory.refused {
+            Some(refusal) => BatchProblem::MemoryCap {
+                limit_bytes: self.store.data().memory.limit as u64,
+                requested_bytes: refusal.requested as u64,
+                tables: refusal.table,
+                then: Box::new(trap),
+            },
+            None => trap,
+        }
     }
 }
 
@@ -490,9 +513,11 @@ impl PluginInstance {
         let output = answer.map_err(|e| {
             fail(match e {
                 wit::Error::InvalidInput(ie) => BatchProblem::InvalidInput {
-                    message: ie.message,
+                    message: bounded(&ie.message, MAX_ERROR_TEXT),
                     row: ie.row.map(|r| at.first_row + u64::from(r)),
-                    column: ie.column,
+                    column: ie
+                        .column
+                        .map(|c| bounded(&c, super::contract::MAX_NAME_BYTES)),
                 },
                 other => BatchProblem::Failure(plugin_error_text(&other)),
             })
@@ -505,6 +530,7 @@ impl PluginInstance {
                 contract.outputs.len()
             )));
         }
+        let keep = selection(output.selection, contract.filters, rows).map_err(bad)?;
         let mut columns = batch.columns().to_vec();
         for ((column, spec), &place) in output
             .columns
@@ -519,12 +545,13 @@ impl PluginInstance {
                     crate::schema::type_name(&spec.data_type)
                 ))
             })?;
-            if !spec.nullable && array.null_count() > 0 {
-                return Err(bad(format!(
-                    "column `{}` has {} nulls but is declared without nulls",
-                    spec.name,
-                    array.null_count()
-                )));
+            if !spec.nullable {
+                check_no_kept_nulls(&array, keep.as_ref()).map_err(|n| {
+                    bad(format!(
+                        "column `{}` has {n} nulls in rows it keeps but is declared without nulls",
+                        spec.name
+                    ))
+                })?;
             }
             if place < columns.len() {
                 columns[place] = array;
@@ -532,31 +559,69 @@ impl PluginInstance {
                 columns.push(array);
             }
         }
-        let assembled = RecordBatch::try_new(plan.output_schema.clone(), columns)
-            .map_err(|e| bad(e.to_string()))?;
-        match (output.selection, contract.filters) {
-            (None, false) => Ok(assembled),
-            (Some(bits), true) => {
-                if bits.len() < rows.div_ceil(8) {
-                    return Err(bad(format!(
-                        "a selection of {} bytes for {rows} rows",
-                        bits.len()
-                    )));
+        // Filter before assembling: a non-nullable output may hold nulls in
+        // the rows it drops.
+        let rows_kept = match keep {
+            Some(keep) if keep.true_count() < rows => {
+                let filter = arrow::compute::FilterBuilder::new(&keep).optimize().build();
+                for c in &mut columns {
+                    *c = filter.filter(c).map_err(|e| bad(e.to_string()))?;
                 }
-                let keep =
-                    BooleanArray::new(BooleanBuffer::new(Buffer::from_vec(bits), 0, rows), None);
-                if keep.true_count() == rows {
-                    return Ok(assembled);
-                }
-                filter_record_batch(&assembled, &keep).map_err(|e| bad(e.to_string()))
+                keep.true_count()
             }
-            (None, true) => Err(bad(
-                "the contract filters rows but no selection was returned".into(),
-            )),
-            (Some(_), false) => Err(bad(
-                "a selection was returned but the contract does not filter".into(),
-            )),
+            _ => rows,
+        };
+        let options = arrow::array::RecordBatchOptions::new().with_row_count(Some(rows_kept));
+        RecordBatch::try_new_with_options(plan.output_schema.clone(), columns, &options)
+            .map_err(|e| bad(e.to_string()))
+    }
+}
+
+/// The rows a plugin keeps, from the selection it returned: exactly
+/// `ceil(rows / 8)` bytes, present if and only if its contract filters.
+fn selection(
+    bits: Option<Vec<u8>>,
+    filters: bool,
+    rows: usize,
+) -> std::result::Result<Option<BooleanArray>, String> {
+    match (bits, filters) {
+        (None, false) => Ok(None),
+        (Some(bits), true) => {
+            if bits.len() != rows.div_ceil(8) {
+                return Err(format!(
+                    "a selection of {} bytes for {rows} rows (it must be {} bytes)",
+                    bits.len(),
+                    rows.div_ceil(8)
+                ));
+            }
+            let keep = BooleanBuffer::new(Buffer::from_vec(bits), 0, rows);
+            Ok(Some(BooleanArray::new(keep, None)))
         }
+        (None, true) => Err("the contract filters rows but no selection was returned".into()),
+        (Some(_), false) => Err("a selection was returned but the contract does not filter".into()),
+    }
+}
+
+/// Checks that `array` has no null in a row `keep` keeps (every row when
+/// nothing is filtered): the WIT says dropped rows are never seen. Returns
+/// the number of such nulls otherwise.
+fn check_no_kept_nulls(
+    array: &arrow::array::ArrayRef,
+    keep: Option<&BooleanArray>,
+) -> std::result::Result<(), usize> {
+    let Some(nulls) = array.logical_nulls().filter(|n| n.null_count() > 0) else {
+        return Ok(());
+    };
+    let kept_nulls = match keep {
+        None => nulls.null_count(),
+        Some(keep) => (0..array.len())
+            .filter(|&i| nulls.is_null(i) && keep.value(i))
+            .count(),
+    };
+    if kept_nulls == 0 {
+        Ok(())
+    } else {
+        Err(kept_nulls)
     }
 }
 

@@ -13,6 +13,7 @@ mod error;
 mod host;
 mod instance;
 mod policy;
+mod text;
 
 pub use cache::ModuleCache;
 pub use contract::{is_supported, ColumnSpec, PluginContract, StepPlan};

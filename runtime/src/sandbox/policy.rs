@@ -9,15 +9,23 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
-    /// Cap on the instance's linear memory, in MiB. Growing past it traps.
+    /// Cap on the instance's memory, in MiB: all its linear memories and
+    /// tables together (a table element counts 8 bytes). Growing past it
+    /// fails (and, in most plugins, traps).
     pub memory_mib: u64,
     /// Wall-time cap for one `process` call (and for `configure`), seconds.
     pub timeout_secs: f64,
     /// Longest log message kept, in bytes; longer ones are truncated.
     pub log_message_bytes: usize,
-    /// Log bytes a plugin may write per call; past it messages are counted
-    /// and reported as dropped.
+    /// Log bytes a plugin may write per call (each message counts 64 bytes
+    /// more than its text); past it messages are counted and reported as
+    /// dropped.
     pub log_bytes_per_call: usize,
+    /// Log bytes one instance may write in all (over a whole job).
+    pub log_bytes_total: u64,
+    /// Most bytes one call may hand back to the host (the columns of a
+    /// batch, a log message), in MiB.
+    pub output_mib: u64,
 }
 
 impl Default for Limits {
@@ -27,6 +35,8 @@ impl Default for Limits {
             timeout_secs: 60.0,
             log_message_bytes: 4096,
             log_bytes_per_call: 64 * 1024,
+            log_bytes_total: 16 << 20,
+            output_mib: 256,
         }
     }
 }
@@ -37,6 +47,8 @@ pub const MAX_MEMORY_MIB: u64 = 1 << 20;
 pub const MAX_TIMEOUT_SECS: f64 = 7.0 * 24.0 * 3600.0;
 pub const MAX_LOG_MESSAGE_BYTES: usize = 1 << 20;
 pub const MAX_LOG_BYTES_PER_CALL: usize = 64 << 20;
+pub const MAX_LOG_BYTES_TOTAL: u64 = 1 << 30;
+pub const MAX_OUTPUT_MIB: u64 = 16 << 10;
 
 impl Limits {
     /// Checks every limit is in range, naming the one that is not. Called
@@ -66,7 +78,24 @@ impl Limits {
                 self.log_bytes_per_call
             ));
         }
+        if self.log_bytes_total > MAX_LOG_BYTES_TOTAL {
+            return Err(format!(
+                "limits.log_bytes_total must be at most {MAX_LOG_BYTES_TOTAL}, not {}",
+                self.log_bytes_total
+            ));
+        }
+        if !(1..=MAX_OUTPUT_MIB).contains(&self.output_mib) {
+            return Err(format!(
+                "limits.output_mib must be 1 to {MAX_OUTPUT_MIB}, not {}",
+                self.output_mib
+            ));
+        }
         Ok(())
+    }
+
+    /// [`Limits::output_mib`] in bytes.
+    pub fn output_bytes(&self) -> usize {
+        usize::try_from(self.output_mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
     }
 
     pub fn memory_bytes(&self) -> u64 {

@@ -7,7 +7,16 @@
 //! Configuration: `mode`, one of: ok, panic, loop, oom, wrong-length,
 //! wrong-type, bad-utf8, no-selection, invalid-input, log-flood,
 //! config-error, trap-once, panic-at (panics on a batch holding x = `at`),
-//! slow (spins about `spin_ms` milliseconds per batch, then passes x on).
+//! slow (spins about `spin_ms` milliseconds per batch, then passes x on);
+//! and attacks on the host's budgets: wide (20,000 output columns),
+//! long-name (a 1 MiB plugin name), empty-logs (3 million empty messages),
+//! forge-log (a message with a line break and a fake host line), huge-error
+//! (a 20 MiB failure text), grow-then-panic (a refused allocation handled,
+//! then a panic), noisy-panic (1 MiB on stderr, then a panic),
+//! null-in-dropped (a null only in a dropped row of a non-nullable output),
+//! long-selection (a selection bitmap longer than the rows), bad-zone (an
+//! output timestamp in a zone that does not exist), alias-bomb (one large
+//! buffer returned as many columns).
 
 wit_bindgen::generate!({
     path: "../../../sdk/wit",
@@ -67,14 +76,39 @@ impl Guest for Misbehave {
         let (name, data_type) = match mode.as_str() {
             "wrong-type" => ("y", DataType::Float64),
             "bad-utf8" => ("y", DataType::Utf8),
+            "bad-zone" => (
+                "y",
+                DataType::Timestamp(TimestampType {
+                    unit: TimeUnit::Millisecond,
+                    timezone: Some("Not/AZone".into()),
+                }),
+            ),
             _ => ("y", DataType::Int64),
         };
+        let mut outputs = vec![ColumnSpec {
+            nullable: mode != "null-in-dropped",
+            ..spec(name, data_type)
+        }];
+        match mode.as_str() {
+            "wide" => outputs.extend((0..20_000).map(|i| spec(&format!("w{i}"), DataType::Int64))),
+            "alias-bomb" => {
+                outputs.extend((0..63).map(|i| spec(&format!("a{i}"), DataType::Int64)))
+            }
+            _ => {}
+        }
         Ok(Contract {
-            name: "misbehave".into(),
+            name: if mode == "long-name" {
+                "p".repeat(1 << 20)
+            } else {
+                "misbehave".into()
+            },
             version: "0.1.0".into(),
             inputs: vec![spec("x", DataType::Int64)],
-            outputs: vec![spec(name, data_type)],
-            filters: mode == "no-selection",
+            outputs,
+            filters: matches!(
+                mode.as_str(),
+                "no-selection" | "null-in-dropped" | "long-selection"
+            ),
         })
     }
 
@@ -157,10 +191,66 @@ impl Guest for Misbehave {
                 println!("printed on stdout");
                 eprintln!("printed on stderr");
             }
+            "empty-logs" => {
+                for _ in 0..3_000_000 {
+                    log(LogLevel::Info, "");
+                }
+            }
+            "forge-log" => log(
+                LogLevel::Info,
+                "done\nrank=0 2026-01-01T00:00:00Z ERROR forged host line\r",
+            ),
+            "huge-error" => return Err(Error::Failure("e".repeat(20 << 20))),
+            "grow-then-panic" => {
+                let mut v: Vec<u8> = Vec::new();
+                if v.try_reserve(1 << 30).is_ok() {
+                    std::hint::black_box(&v);
+                }
+                panic!("misbehave: panicking after a refused allocation");
+            }
+            "noisy-panic" => {
+                for i in 0..16_384 {
+                    eprintln!("noise line {i:05} {}", "n".repeat(50));
+                }
+                panic!("misbehave: the panic after the noise");
+            }
+            "null-in-dropped" => {
+                // Row 0 is null and dropped; every other row is kept.
+                let mut validity = vec![0xffu8; n.div_ceil(8)];
+                validity[0] &= !1;
+                out.validity = Some(validity);
+                out.null_count = 1;
+                let mut keep = vec![0xffu8; n.div_ceil(8)];
+                keep[0] &= !1;
+                return Ok(BatchOutput {
+                    columns: vec![out],
+                    selection: Some(keep),
+                });
+            }
+            "long-selection" => {
+                return Ok(BatchOutput {
+                    columns: vec![out],
+                    selection: Some(vec![0xff; n.div_ceil(8) + 1]),
+                })
+            }
+            "wide" | "alias-bomb" => {}
             other => return Err(Error::Failure(format!("unknown mode `{other}`"))),
         }
+        let mut columns = vec![out];
+        if mode() == "alias-bomb" {
+            // 64 columns of one 4 MiB buffer: 256 MiB for the host to copy.
+            let rows = 4 << 17;
+            let big = Column {
+                len: rows,
+                null_count: 0,
+                validity: None,
+                offsets: None,
+                values: vec![7u8; rows as usize * 8],
+            };
+            columns = (0..64).map(|_| big.clone()).collect();
+        }
         Ok(BatchOutput {
-            columns: vec![out],
+            columns,
             selection: None,
         })
     }
