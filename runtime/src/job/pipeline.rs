@@ -102,7 +102,7 @@ impl Pipeline {
         // Bind on the full schema first: errors then speak of the input as
         // the user wrote it.
         let full = bind(steps, input, &plugins)?;
-        let needed = needed_input(steps, &full, &plugins);
+        let needed = needed_input(steps, input, &full, &plugins);
         let projection: Vec<usize> = (0..input.fields().len())
             .filter(|&i| needed.contains(input.field(i).name()))
             .collect();
@@ -308,16 +308,18 @@ fn bind(
     Ok(out)
 }
 
-/// Names of input columns the steps read or carry to the output.
+/// Names of input columns the steps read or carry to the output: every
+/// column that reaches the output (all of them when there are no steps),
+/// traced back through the steps, plus what plugins read. Only a column that
+/// a `select` leaves out or a plugin replaces without reading is dropped.
 fn needed_input(
     steps: &[Step],
+    input: &Schema,
     bound: &[(Stage, SchemaRef)],
     plugins: &HashMap<usize, Arc<Plugin>>,
 ) -> BTreeSet<String> {
-    let mut needed: BTreeSet<String> = match bound.last() {
-        Some((_, schema)) => schema.fields().iter().map(|f| f.name().clone()).collect(),
-        None => return BTreeSet::new(),
-    };
+    let output = bound.last().map_or(input, |(_, schema)| schema.as_ref());
+    let mut needed: BTreeSet<String> = output.fields().iter().map(|f| f.name().clone()).collect();
     for (index, step) in steps.iter().enumerate().rev() {
         needed = match step {
             Step::Select(columns) => columns
