@@ -64,10 +64,7 @@ type CsvLayout = (
 
 fn read_input(args: &Args) -> anyhow::Result<Batches> {
     let path = &args.input;
-    let is_parquet = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    if is_parquet {
+    if is_parquet(path) {
         let reader = parquet::open(path, None, args.batch_rows)?;
         let schema = arrow::record_batch::RecordBatchReader::schema(&reader);
         return Ok((
@@ -90,6 +87,11 @@ fn read_input(args: &Args) -> anyhow::Result<Batches> {
         schema,
         Box::new(reader.map(|b| b.map_err(anyhow::Error::from))),
     ))
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
 /// Columns of a CSV file: from --schema, or from a typed header.
@@ -152,6 +154,10 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
             Some(w) => w.write(&out)?,
             None => outputs.push(out),
         }
+    }
+    if is_parquet(&args.input) {
+        let expected = parquet::footer_rows(&args.input)?;
+        parquet::check_rows_read(&args.input, "the file", expected, rows_in)?;
     }
     match (writer, &args.output) {
         (Some(w), Some(path)) => {
