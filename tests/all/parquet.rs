@@ -2,7 +2,8 @@
 //! test time (pyarrow for what it writes, the parquet crate for legacy
 //! layouts pyarrow cannot write) run through a job with no steps, each file
 //! either equal to pyarrow's reading of it or refused with an error naming
-//! it; encrypted files refused before any output; INT96 past 2262.
+//! it; encrypted files refused before any output; INT96 past 2262;
+//! statistics of part files.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -417,4 +418,23 @@ fn int96_past_2262_keeps_its_date() {
     // 9999-12-31T23:59:59.999999 and 0001-01-01.
     assert_eq!(ts.value(0), 253_402_300_799_999_999);
     assert_eq!(ts.value(1), -62_135_596_800_000_000);
+}
+
+/// Issue 7, item 11: every column chunk of a part file with values has
+/// min/max statistics (floats included) and a null count.
+#[test]
+fn part_files_carry_statistics_for_every_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("corpus");
+    let (ok, text) = corpus_script(&[Path::new("write"), &data]);
+    assert!(ok, "{text}");
+    let out = dir.path().join("out");
+    let result = run(
+        &passthrough_job(dir.path(), ""),
+        &data.join("codec_none.parquet"),
+        &out,
+    );
+    assert!(result.status.success(), "{}", stderr(&result));
+    let (ok, text) = corpus_script(&[Path::new("stats"), &out]);
+    assert!(ok, "{text}");
 }

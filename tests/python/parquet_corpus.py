@@ -6,6 +6,10 @@ input.
   parquet_corpus.py compare INPUT OUTPUT compares pyarrow's reading of the
                                          INPUT file with the OUTPUT directory's
                                          part files; exits 1 with the difference
+  parquet_corpus.py stats OUTPUT         lists the column chunks of OUTPUT's
+                                         part files that hold values but no
+                                         min/max statistics (or no null count);
+                                         exits 1 if there are any
 
 Normalisation before comparing (each is something wasmprep does on purpose,
 documented in jobs/README.md):
@@ -254,7 +258,29 @@ def compare(input_path, output_dir):
     return None
 
 
+def missing_statistics(output_dir):
+    """Column chunks with values but without min/max or null count."""
+    missing = []
+    for part in sorted(glob.glob(os.path.join(output_dir, "part-*.parquet"))):
+        metadata = pq.ParquetFile(part).metadata
+        for g in range(metadata.num_row_groups):
+            group = metadata.row_group(g)
+            for c in range(group.num_columns):
+                column = group.column(c)
+                stats = column.statistics
+                where = f"{os.path.basename(part)} row group {g} column {column.path_in_schema} ({column.physical_type})"
+                if stats is None or not stats.has_null_count:
+                    missing.append(f"{where}: no statistics")
+                elif stats.num_values > 0 and not stats.has_min_max:
+                    missing.append(f"{where}: no min/max")
+    return missing
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "stats":
+        missing = missing_statistics(argv[2])
+        print("\n".join(missing) or "every column chunk has statistics")
+        return 1 if missing else 0
     if len(argv) == 3 and argv[1] == "write":
         write(argv[2])
         return 0

@@ -1,5 +1,8 @@
-//! Parquet modular encryption, seen from the footer without the parquet
-//! crate's `encryption` feature.
+//! What the parquet crate does not expose of a footer's Thrift: modular
+//! encryption (without its `encryption` feature) and the column order it
+//! writes for floats.
+//!
+//! ## Encryption
 //!
 //! Without that feature the crate refuses a file whose footer is encrypted
 //! (magic `PARE`) but reads a *plaintext* footer of a file whose columns are
@@ -13,8 +16,23 @@
 //! every build for files we refuse anyway; keys are never available to a
 //! wasmprep job.)
 
+//!
+//! ## Float column order
+//!
+//! The parquet crate (60) declares every float column's order
+//! `IEEE_754_TOTAL_ORDER`, a 2025 addition to the format. Readers that
+//! predate it (pyarrow 26, parquet-mr, Spark) must ignore statistics whose
+//! column order they do not know, so our part files had no usable min/max
+//! for floats. [`type_defined_float_order`] rewrites those orders to
+//! `TYPE_DEFINED_ORDER`, which every reader knows, in place: both are empty
+//! structs in a union, so only the union's field id changes. The statistics
+//! themselves stay valid under it: NaN is left out of min/max (the crate
+//! does so for both orders), and for the two cases the orders treat
+//! differently (a chunk of NaNs only, a zero bound) the format tells readers
+//! what to do (ignore a NaN bound, read a +0 min as -0 and a -0 max as +0).
+
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 
 /// How a file is encrypted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +74,22 @@ pub fn encryption(file: &mut File) -> std::io::Result<Option<Encryption>> {
     Ok(footer.and_then(|(_, footer)| Thrift::new(&footer).file_metadata().unwrap_or(None)))
 }
 
+/// Rewrites the file's float column orders from `IEEE_754_TOTAL_ORDER` to
+/// `TYPE_DEFINED_ORDER` (see the module doc), in place. Returns how many
+/// columns changed.
+pub fn type_defined_float_order(file: &mut File) -> std::io::Result<usize> {
+    let Some((start, footer)) = read_footer(file)? else {
+        return Ok(0);
+    };
+    let positions = Thrift::new(&footer).total_orders().unwrap_or_default();
+    for &at in &positions {
+        file.seek(SeekFrom::Start(start + at as u64))?;
+        file.write_all(&[TYPE_ORDER])?;
+    }
+    file.seek(SeekFrom::End(0))?;
+    Ok(positions.len())
+}
+
 /// A plaintext footer and where it starts; `None` if the file has none.
 fn read_footer(file: &mut File) -> std::io::Result<Option<(u64, Vec<u8>)>> {
     let size = file.metadata()?.len();
@@ -75,6 +109,11 @@ fn read_footer(file: &mut File) -> std::io::Result<Option<(u64, Vec<u8>)>> {
     file.read_exact(&mut footer)?;
     Ok(Some((start, footer)))
 }
+
+/// `ColumnOrder` union members as a field header: field 1 (`TYPE_ORDER`)
+/// or 2 (`IEEE_754_TOTAL_ORDER`), each an empty struct.
+const TYPE_ORDER: u8 = 0x1c;
+const TOTAL_ORDER: u8 = 0x2c;
 
 /// A reader of Thrift's compact protocol over a footer.
 struct Thrift<'a> {
@@ -215,6 +254,28 @@ impl<'a> Thrift<'a> {
         Some((algorithm || !columns.is_empty()).then_some(Encryption::Columns(columns)))
     }
 
+    /// Positions of the `IEEE_754_TOTAL_ORDER` members of
+    /// `FileMetaData.column_orders` (field 7).
+    fn total_orders(&mut self) -> Parsed<Vec<usize>> {
+        let mut positions = Vec::new();
+        let mut last = 0;
+        while let Some((id, ty)) = self.field(&mut last)? {
+            if (id, ty) != (7, LIST) {
+                self.skip(ty, 1)?;
+                continue;
+            }
+            let (size, element) = self.list()?;
+            for _ in 0..size {
+                let at = self.pos;
+                self.skip(element, 2)?;
+                if self.buf[at..self.pos] == [TOTAL_ORDER, 0, 0] {
+                    positions.push(at);
+                }
+            }
+        }
+        Some(positions)
+    }
+
     /// The encrypted columns of the first row group (every row group
     /// encrypts the same columns).
     fn row_groups(&mut self) -> Parsed<Vec<usize>> {
@@ -296,6 +357,42 @@ mod tests {
         let mut thrift = Thrift::new(&footer[start..footer.len() - 8]);
         assert_eq!(thrift.file_metadata(), Some(None));
         assert_eq!(thrift.pos, len as usize, "the whole footer was walked");
+    }
+
+    /// A float column written by [`super::super::write`] declares the
+    /// type-defined order, an integer column keeps its own.
+    #[test]
+    fn float_columns_declare_the_type_defined_order() {
+        use parquet::basic::{ColumnOrder, SortOrder};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("floats.parquet");
+        let batch = arrow::record_batch::RecordBatch::try_from_iter([
+            (
+                "f",
+                Arc::new(arrow::array::Float64Array::from(vec![1.5, f64::NAN, -2.0]))
+                    as arrow::array::ArrayRef,
+            ),
+            (
+                "i",
+                Arc::new(arrow::array::Int32Array::from(vec![1, 2, 3])) as _,
+            ),
+        ])
+        .unwrap();
+        super::super::write(&path, batch.schema(), &[batch], &Default::default()).unwrap();
+        let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
+            .parse_and_finish(&File::open(&path).unwrap())
+            .unwrap();
+        assert_eq!(
+            metadata.file_metadata().column_orders().unwrap(),
+            &vec![
+                ColumnOrder::TYPE_DEFINED_ORDER(SortOrder::SIGNED),
+                ColumnOrder::TYPE_DEFINED_ORDER(SortOrder::SIGNED)
+            ]
+        );
+        let stats = metadata.row_group(0).column(0).statistics().unwrap();
+        assert_eq!(stats.min_bytes_opt(), Some(&(-2.0f64).to_le_bytes()[..]));
+        assert_eq!(stats.max_bytes_opt(), Some(&1.5f64.to_le_bytes()[..]));
     }
 
     /// A footer with `encryption_algorithm` (field 8) and one column chunk

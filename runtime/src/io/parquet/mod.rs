@@ -198,22 +198,34 @@ pub fn check_rows_read(path: &Path, what: &str, expected: u64, rows: u64) -> Res
     })
 }
 
-/// Writes `batches` to a new Parquet file at `path`.
+/// Writes `batches` to a new Parquet file at `path` (float column orders
+/// as older readers know them, see [`footer`]).
 pub fn write(
     path: &Path,
     schema: SchemaRef,
     batches: &[RecordBatch],
     options: &WriteOptions,
 ) -> Result<()> {
-    let file = File::create(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // Read and write: the footer is read back to fix its float orders.
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(options.properties(&schema)?))
         .map_err(|e| format_error(path, e))?;
     for b in batches {
         writer.write(b).map_err(|e| format_error(path, e))?;
     }
-    writer.close().map_err(|e| format_error(path, e))?;
+    let mut file = writer.into_inner().map_err(|e| format_error(path, e))?;
+    footer::type_defined_float_order(&mut file).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(())
 }
