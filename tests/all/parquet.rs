@@ -3,7 +3,7 @@
 //! layouts pyarrow cannot write) run through a job with no steps, each file
 //! either equal to pyarrow's reading of it or refused with an error naming
 //! it; encrypted files refused before any output; INT96 past 2262;
-//! statistics of part files.
+//! statistics and provenance of part files; `wasmprep verify`.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -437,4 +437,176 @@ fn part_files_carry_statistics_for_every_column() {
     assert!(result.status.success(), "{}", stderr(&result));
     let (ok, text) = corpus_script(&[Path::new("stats"), &out]);
     assert!(ok, "{text}");
+}
+
+/// An output of 4 partitions (1000 rows of `x`, 250 per row group), written
+/// by a job whose step is the passthrough plugin.
+fn clean_output(dir: &Path) -> PathBuf {
+    let input = dir.join("in.parquet");
+    let batch = crate::x_batch(1000);
+    let options = wasmprep::io::parquet::WriteOptions {
+        row_group_rows: 250,
+        ..Default::default()
+    };
+    wasmprep::io::parquet::write(&input, batch.schema(), &[batch], &options).unwrap();
+    let job = dir.join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "name = \"provenance\"\n[input]\nformat = \"parquet\"\npartition_mib = 0.000001\n\
+             [[steps]]\nplugin = \"{}\"\nconfig = {{ columns = \"x\" }}\n[output]\n",
+            wasmprep_artifacts::PASSTHROUGH
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let result = run(&job, &input, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert_eq!(manifest(&out)["partitions"].as_array().unwrap().len(), 4);
+    out
+}
+
+/// Issue 7, item 12: each part file's footer names the job, its digest,
+/// the plugins and the wasmprep version.
+#[test]
+fn part_files_record_their_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = clean_output(dir.path());
+    let m = manifest(&out);
+    let file = File::open(out.join("part-00002.parquet")).unwrap();
+    let metadata = ParquetMetaDataReader::new()
+        .parse_and_finish(&file)
+        .unwrap();
+    let kv: std::collections::HashMap<String, String> = metadata
+        .file_metadata()
+        .key_value_metadata()
+        .unwrap()
+        .iter()
+        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(kv["wasmprep.job"], "provenance");
+    assert_eq!(kv["wasmprep.job_digest"], m["job_digest"].as_str().unwrap());
+    assert_eq!(kv["wasmprep.version"], env!("CARGO_PKG_VERSION"));
+    let plugins: serde_json::Value = serde_json::from_str(&kv["wasmprep.plugins"]).unwrap();
+    assert_eq!(plugins[0]["name"], "passthrough");
+    assert_eq!(plugins[0]["sha256"], m["plugins"][0]["sha256"]);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn verify(out: &Path) -> (Option<i32>, String) {
+    let result = wasmprep(&["verify", out.to_str().unwrap()]);
+    (
+        result.status.code(),
+        String::from_utf8_lossy(&result.stdout).into_owned() + &stderr(&result),
+    )
+}
+
+fn edit_manifest(out: &Path, edit: impl Fn(&mut serde_json::Value)) {
+    let mut m = manifest(out);
+    edit(&mut m);
+    std::fs::write(
+        out.join("_manifest.json"),
+        serde_json::to_vec_pretty(&m).unwrap(),
+    )
+    .unwrap();
+}
+
+/// A damage done to an output, and what `verify` must say about it.
+type Damage = (&'static str, fn(&Path), &'static str);
+
+const DAMAGES: &[Damage] = &[
+    (
+        "truncated part",
+        |out| {
+            let path = out.join("part-00001.parquet");
+            let bytes = std::fs::read(&path).unwrap();
+            std::fs::write(&path, &bytes[..bytes.len() - 10]).unwrap();
+        },
+        "part-00001.parquet: the Parquet footer does not read",
+    ),
+    (
+        "flipped byte",
+        |out| {
+            let path = out.join("part-00002.parquet");
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes[100] ^= 0x01;
+            std::fs::write(&path, &bytes).unwrap();
+        },
+        "part-00002.parquet: sha256 ",
+    ),
+    (
+        "deleted part",
+        |out| std::fs::remove_file(out.join("part-00003.parquet")).unwrap(),
+        "part-00003.parquet: missing",
+    ),
+    (
+        "missing _SUCCESS",
+        |out| std::fs::remove_file(out.join("_SUCCESS")).unwrap(),
+        "_SUCCESS is missing",
+    ),
+    (
+        "edited count",
+        |out| {
+            edit_manifest(out, |m| {
+                let p = &mut m["partitions"][0];
+                p["rows_written"] = 251.into();
+                p["rows_read"] = 251.into();
+            })
+        },
+        "part-00000.parquet: its footer holds 250 rows, the manifest says 251 written",
+    ),
+    (
+        "unbalanced partition",
+        |out| edit_manifest(out, |m| m["partitions"][1]["rows_filtered"] = 5.into()),
+        "part-00001.parquet: rows do not balance: 250 read != 250 written + 5 filtered + 0 rejected",
+    ),
+];
+
+/// Issue 7, item 12: `wasmprep verify` passes a clean run and names each
+/// damage; with every damage at once, it lists them all.
+#[test]
+fn verify_passes_a_clean_output_and_names_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = clean_output(dir.path());
+    let (code, text) = verify(&clean);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("ok: 4 partition(s), 1000 rows"), "{text}");
+
+    for (what, damage, message) in DAMAGES {
+        let out = dir.path().join(what.replace(' ', "-"));
+        copy_dir(&clean, &out);
+        damage(&out);
+        let (code, text) = verify(&out);
+        assert_eq!(code, Some(1), "{what}: {text}");
+        assert!(
+            text.contains(message),
+            "{what}: expected `{message}` in:\n{text}"
+        );
+    }
+
+    let all = dir.path().join("all");
+    copy_dir(&clean, &all);
+    for (_, damage, _) in DAMAGES {
+        damage(&all);
+    }
+    let (code, text) = verify(&all);
+    assert_eq!(code, Some(1), "{text}");
+    for (what, _, message) in DAMAGES {
+        assert!(
+            text.contains(message),
+            "{what}: expected `{message}` in:\n{text}"
+        );
+    }
 }

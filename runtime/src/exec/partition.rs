@@ -157,6 +157,7 @@ pub fn run_partition(
         &name,
         prepared.pipeline.output_schema.clone(),
         &job.spec.output.write_options(),
+        &prepared.provenance,
     )?;
     let mut quarantine = Quarantine {
         format: job.spec.input.quarantine_format,

@@ -41,6 +41,45 @@ pub enum ExistingOutput {
     Overwrite,
 }
 
+/// Key-value metadata keys of a part file's footer start with this.
+pub const PROVENANCE_PREFIX: &str = "wasmprep.";
+
+/// A plugin as the output records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PluginDigest {
+    pub name: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+/// What wrote a part file, in its footer's key-value metadata
+/// (`wasmprep.job`, `wasmprep.job_digest`, `wasmprep.plugins` as JSON,
+/// `wasmprep.version`), so a file copied away from its manifest still says
+/// where it came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub job: String,
+    pub job_digest: String,
+    /// In step order.
+    pub plugins: Vec<PluginDigest>,
+}
+
+impl Provenance {
+    /// The footer's key-value pairs.
+    pub fn key_values(&self) -> Vec<parquet::file::metadata::KeyValue> {
+        let plugins = serde_json::to_string(&self.plugins).expect("plugins serialize");
+        [
+            ("job", self.job.clone()),
+            ("job_digest", self.job_digest.clone()),
+            ("plugins", plugins),
+            ("version", env!("CARGO_PKG_VERSION").to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| parquet::file::metadata::KeyValue::new(format!("{PROVENANCE_PREFIX}{k}"), v))
+        .collect()
+    }
+}
+
 /// Row counts and file facts of one committed partition.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -217,12 +256,14 @@ impl OutputDir {
         Ok(valid)
     }
 
-    /// Starts writing a partition's part file.
+    /// Starts writing a partition's part file, its footer carrying
+    /// `provenance`.
     pub fn part_writer(
         &self,
         name: &str,
         schema: SchemaRef,
         options: &WriteOptions,
+        provenance: &Provenance,
     ) -> Result<PartWriter> {
         let final_path = self.path.join(name);
         let tmp = tempfile::Builder::new()
@@ -231,11 +272,14 @@ impl OutputDir {
             .map_err(io_err(&self.path))?;
         let file = tmp.reopen().map_err(io_err(tmp.path()))?;
         let props = options.properties(&schema)?;
-        let writer =
+        let mut writer =
             ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| Error::Format {
                 path: final_path.clone(),
                 message: e.to_string(),
             })?;
+        for kv in provenance.key_values() {
+            writer.append_key_value_metadata(kv);
+        }
         Ok(PartWriter {
             writer,
             tmp,

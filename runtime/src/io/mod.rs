@@ -5,6 +5,7 @@ pub mod commit;
 pub mod csv;
 pub mod parquet;
 pub mod typed_csv;
+pub mod verify;
 
 use std::path::PathBuf;
 
