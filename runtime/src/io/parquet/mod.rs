@@ -19,7 +19,7 @@ use super::{Error, Result};
 
 mod check;
 pub mod footer;
-mod int96;
+mod read_types;
 
 /// Parquet compression of written files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -92,7 +92,7 @@ fn format_error(path: &Path, e: impl std::fmt::Display) -> Error {
 
 /// Opens a Parquet file and reads its footer, refusing what the reader
 /// cannot represent (see [`check`]). INT96 timestamps are read as
-/// microseconds ([`int96`]).
+/// microseconds, huge byte arrays as large types ([`read_types`]).
 fn load(path: &Path) -> Result<(File, ArrowReaderMetadata)> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
@@ -111,7 +111,7 @@ fn load(path: &Path) -> Result<(File, ArrowReaderMetadata)> {
             ArrowReaderMetadata::try_new(std::sync::Arc::new(fixed), ArrowReaderOptions::new())
                 .map_err(format)?;
     }
-    let metadata = int96::as_micros(metadata).map_err(format)?;
+    let metadata = read_types::adjust(metadata).map_err(format)?;
     Ok((file, metadata))
 }
 
