@@ -356,10 +356,13 @@ fn rows_read_short_of_the_footer_fail_the_partition() {
         "columns=id",
         "--config",
         "type=int32",
+        "--output",
+        dir.path().join("plugin-out.parquet").to_str().unwrap(),
     ]);
     let err = stderr(&result);
     assert_eq!(result.status.code(), Some(1), "{err}");
     assert!(err.contains(&input.display().to_string()), "{err}");
+    assert!(!dir.path().join("plugin-out.parquet").exists());
 }
 
 /// Issue 7, item 8: `validate` refuses encrypted files (plaintext footer

@@ -157,7 +157,13 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     }
     if is_parquet(&args.input) {
         let expected = parquet::footer_rows(&args.input)?;
-        parquet::check_rows_read(&args.input, "the file", expected, rows_in)?;
+        if let Err(e) = parquet::check_rows_read(&args.input, "the file", expected, rows_in) {
+            // No output rather than a short (and unfinished) one.
+            if let Some(path) = &args.output {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
     }
     match (writer, &args.output) {
         (Some(w), Some(path)) => {
