@@ -575,6 +575,15 @@ const DAMAGES: &[Damage] = &[
         |out| edit_manifest(out, |m| m["partitions"][1]["rows_filtered"] = 5.into()),
         "part-00001.parquet: rows do not balance: 250 read != 250 written + 5 filtered + 0 rejected",
     ),
+    (
+        "missing quarantine file",
+        |out| {
+            edit_manifest(out, |m| {
+                m["partitions"][2]["rejected_file"] = "_rejected/part-00002.csv".into()
+            })
+        },
+        "part-00002.parquet: its rejected rows, _rejected/part-00002.csv, are missing",
+    ),
 ];
 
 /// Issue 7, item 12: `wasmprep verify` passes a clean run and names each

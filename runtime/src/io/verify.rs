@@ -3,9 +3,10 @@
 //! Holds when `_SUCCESS` is there, the manifest reads, and every partition
 //! it lists has its part file with the recorded size and sha256, a footer
 //! whose row count is the partition's rows written and whose provenance
-//! names the manifest's job digest, and balanced counts (read = written +
-//! filtered + rejected); the totals are the partitions' sums; no part file
-//! is unaccounted for. Every problem is reported, not just the first.
+//! names the manifest's job digest, its quarantine file if it rejected
+//! rows, and balanced counts (read = written + filtered + rejected); the
+//! totals are the partitions' sums; no part file is unaccounted for.
+//! Every problem is reported, not just the first.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -88,8 +89,15 @@ fn read_manifest(dir: &Path) -> Result<Manifest, String> {
     serde_json::from_str(&text).map_err(|e| format!("{MANIFEST} is not a wasmprep manifest: {e}"))
 }
 
-/// The problems of one partition's part file and counts.
+/// The problems of one partition: its record, then its part file.
 fn partition(dir: &Path, commit: &PartitionCommit, job_digest: &str) -> Vec<String> {
+    let mut problems = record(dir, commit, job_digest);
+    problems.extend(part_file(dir, commit, job_digest));
+    problems
+}
+
+/// The partition's counts, job digest and quarantine file.
+fn record(dir: &Path, commit: &PartitionCommit, job_digest: &str) -> Vec<String> {
     let name = &commit.file;
     let mut problems = Vec::new();
     if !commit.balanced() {
@@ -104,18 +112,29 @@ fn partition(dir: &Path, commit: &PartitionCommit, job_digest: &str) -> Vec<Stri
             commit.job_digest
         ));
     }
+    if let Some(rejected) = &commit.rejected_file {
+        if !dir.join(rejected).is_file() {
+            problems.push(format!(
+                "{name}: its rejected rows, {rejected}, are missing"
+            ));
+        }
+    }
+    problems
+}
+
+/// The part file: present, with the recorded size and sha256, and a
+/// footer that agrees.
+fn part_file(dir: &Path, commit: &PartitionCommit, job_digest: &str) -> Vec<String> {
+    let name = &commit.file;
     let path = dir.join(name);
     let (bytes, sha256) = match size_and_sha256(&path) {
         Ok(facts) => facts,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            problems.push(format!("{name}: missing"));
-            return problems;
+            return vec![format!("{name}: missing")];
         }
-        Err(e) => {
-            problems.push(format!("{name}: cannot be read: {e}"));
-            return problems;
-        }
+        Err(e) => return vec![format!("{name}: cannot be read: {e}")],
     };
+    let mut problems = Vec::new();
     if bytes != commit.bytes {
         problems.push(format!(
             "{name}: {bytes} bytes, the manifest says {}",
