@@ -167,7 +167,8 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     }
     match (writer, &args.output) {
         (Some(w), Some(path)) => {
-            w.close()?;
+            let mut file = w.into_inner()?;
+            parquet::footer::type_defined_float_order(&mut file)?;
             eprintln!(
                 "{rows_in} rows in, {rows_out} rows out -> {}",
                 path.display()
@@ -182,8 +183,14 @@ fn parquet_writer(
     path: &Path,
     schema: SchemaRef,
 ) -> anyhow::Result<::parquet::arrow::ArrowWriter<std::fs::File>> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    // Read and write: the footer is read back to fix its float orders.
+    let file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     let props = parquet::WriteOptions::default().properties(&schema)?;
     Ok(::parquet::arrow::ArrowWriter::try_new(
         file,
