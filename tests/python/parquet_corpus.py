@@ -17,6 +17,8 @@ documented in jobs/README.md):
   with coerce_int96_timestamp_unit="us"), so dates past 2262 survive.
 - Schema metadata (pyarrow's pandas/ARROW:schema keys, wasmprep's provenance)
   is not compared: only column names, types, nullability and values.
+Values: NaN equals NaN; timestamps are compared as int64 (Python's datetime
+stops at year 9999).
 """
 
 import base64
