@@ -115,6 +115,17 @@ fn run_writes_parquet_that_reads_back() {
         .unwrap();
     assert_eq!(ratio.value(0), 0.25);
     assert!(ratio.is_null(1));
+    // Float statistics under the column order every reader knows.
+    let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
+        .parse_and_finish(&std::fs::File::open(&output).unwrap())
+        .unwrap();
+    let orders = metadata.file_metadata().column_orders().unwrap();
+    assert!(
+        orders
+            .iter()
+            .all(|o| matches!(o, parquet::basic::ColumnOrder::TYPE_DEFINED_ORDER(_))),
+        "{orders:?}"
+    );
 }
 
 #[test]

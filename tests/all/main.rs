@@ -9,6 +9,7 @@ mod golden;
 mod job;
 #[cfg(feature = "mpi")]
 mod mpi;
+mod parquet;
 mod plugin_errors;
 mod sandbox_attacks;
 mod sandbox_limits;

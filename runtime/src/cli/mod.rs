@@ -5,6 +5,7 @@ mod plugin;
 mod run;
 mod sample;
 mod validate;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Print the partitions of a job's input.
     Plan(plan::Args),
+    /// Check a finished output against its manifest.
+    Verify(verify::Args),
     /// Inspect, run and test plugins.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
@@ -119,6 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args, cache),
         Command::Validate(args) => validate::run(args, cache),
         Command::Plan(args) => plan::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::Plugin(cmd) => plugin::run(cmd, cache),
         Command::Sample(cmd) => sample::run(cmd),
     }

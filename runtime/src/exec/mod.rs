@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::io::commit::{ExistingOutput, OutputDir, PartitionCommit};
+use crate::io::commit::{ExistingOutput, OutputDir, PartitionCommit, PluginDigest, Provenance};
 use crate::job::{Job, Partition, Pipeline, Plan};
 use crate::sandbox::Sandbox;
 
@@ -207,6 +207,8 @@ pub struct Prepared {
     pub plan: Plan,
     pub pipeline: Pipeline,
     pub digest: String,
+    /// What every part file's footer records.
+    pub provenance: Provenance,
 }
 
 /// Plans the job and checks its pipeline: no output is touched.
@@ -214,10 +216,24 @@ pub fn prepare(job: &Job, sandbox: &Sandbox) -> Result<Prepared> {
     let plan = crate::job::plan::plan(job)?;
     let pipeline = Pipeline::build(sandbox, &job.steps, &plan.schema)?;
     let digest = job_digest(job, &plan, &pipeline)?;
+    let provenance = Provenance {
+        job: job.name.clone(),
+        job_digest: digest.clone(),
+        plugins: pipeline
+            .plugins()
+            .iter()
+            .map(|p| PluginDigest {
+                name: p.contract().name.clone(),
+                version: p.contract().version.clone(),
+                sha256: p.digest().to_string(),
+            })
+            .collect(),
+    };
     Ok(Prepared {
         plan,
         pipeline,
         digest,
+        provenance,
     })
 }
 

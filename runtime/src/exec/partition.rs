@@ -74,6 +74,27 @@ impl Source {
         }
     }
 
+    /// Checks a Parquet partition read every row its footer holds (a
+    /// reader that misreads a layout may yield none, which must not pass for
+    /// an empty input).
+    fn check_complete(&self, partition: &Partition, rows: u64) -> Result<()> {
+        match (self, &partition.input) {
+            (
+                Source::Parquet(_),
+                PartitionInput::RowGroups {
+                    groups,
+                    rows: expected,
+                },
+            ) => Ok(crate::io::parquet::check_rows_read(
+                &partition.file,
+                &format!("row groups {groups:?}"),
+                *expected,
+                rows,
+            )?),
+            _ => Ok(()),
+        }
+    }
+
     fn take_rejected(&mut self) -> Vec<RowError> {
         match self {
             Source::Csv(r) => r.take_rejected(),
@@ -163,6 +184,7 @@ pub fn run_partition(
         &name,
         prepared.pipeline.output_schema.clone(),
         &job.spec.output.write_options(),
+        &prepared.provenance,
     )?;
     crate::crash::point("part-created");
     let mut quarantine = Quarantine {
@@ -197,6 +219,7 @@ pub fn run_partition(
     for e in source.take_rejected() {
         quarantine.push(&e);
     }
+    source.check_complete(partition, rows_in)?;
     let (bytes, sha256) = writer.finish()?;
     crate::crash::point("part-renamed");
     let rejected_file = if quarantine.rows > 0 {

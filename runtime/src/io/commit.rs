@@ -41,6 +41,45 @@ pub enum ExistingOutput {
     Overwrite,
 }
 
+/// Key-value metadata keys of a part file's footer start with this.
+pub const PROVENANCE_PREFIX: &str = "wasmprep.";
+
+/// A plugin as the output records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PluginDigest {
+    pub name: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+/// What wrote a part file, in its footer's key-value metadata
+/// (`wasmprep.job`, `wasmprep.job_digest`, `wasmprep.plugins` as JSON,
+/// `wasmprep.version`), so a file copied away from its manifest still says
+/// where it came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub job: String,
+    pub job_digest: String,
+    /// In step order.
+    pub plugins: Vec<PluginDigest>,
+}
+
+impl Provenance {
+    /// The footer's key-value pairs.
+    pub fn key_values(&self) -> Vec<parquet::file::metadata::KeyValue> {
+        let plugins = serde_json::to_string(&self.plugins).expect("plugins serialize");
+        [
+            ("job", self.job.clone()),
+            ("job_digest", self.job_digest.clone()),
+            ("plugins", plugins),
+            ("version", env!("CARGO_PKG_VERSION").to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| parquet::file::metadata::KeyValue::new(format!("{PROVENANCE_PREFIX}{k}"), v))
+        .collect()
+    }
+}
+
 /// Row counts and file facts of one committed partition.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -267,28 +306,29 @@ impl OutputDir {
         Ok(whole.then_some(commit))
     }
 
-    /// Starts writing a partition's part file.
+    /// Starts writing a partition's part file, its footer carrying
+    /// `provenance`.
     pub fn part_writer(
         &self,
         name: &str,
         schema: SchemaRef,
         options: &WriteOptions,
+        provenance: &Provenance,
     ) -> Result<PartWriter> {
         let final_path = self.path.join(name);
         let tmp = temp_builder(&format!(".{name}."))
             .tempfile_in(&self.path)
             .map_err(io_err(&self.path))?;
-        let file = HashingFile {
-            file: tmp.reopen().map_err(io_err(tmp.path()))?,
-            hasher: Sha256::new(),
-            bytes: 0,
-        };
+        let file = tmp.reopen().map_err(io_err(tmp.path()))?;
         let props = options.properties(&schema)?;
-        let writer =
+        let mut writer =
             ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| Error::Format {
                 path: final_path.clone(),
                 message: e.to_string(),
             })?;
+        for kv in provenance.key_values() {
+            writer.append_key_value_metadata(kv);
+        }
         Ok(PartWriter {
             writer,
             tmp,
@@ -322,29 +362,32 @@ impl OutputDir {
     }
 }
 
-/// A file that hashes what is written to it.
-struct HashingFile {
-    file: File,
-    hasher: Sha256,
-    bytes: u64,
-}
-
-impl Write for HashingFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
+/// A file's size and sha256, read back from disk.
+pub fn size_and_sha256(path: &Path) -> std::io::Result<(u64, String)> {
+    use std::io::Read;
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        bytes += n as u64;
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
+    let digest = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((bytes, digest))
 }
 
 /// One partition's Parquet file, invisible until [`PartWriter::finish`].
 pub struct PartWriter {
-    writer: ArrowWriter<HashingFile>,
+    writer: ArrowWriter<File>,
     tmp: tempfile::NamedTempFile,
     final_path: PathBuf,
 }
@@ -357,7 +400,9 @@ impl PartWriter {
         })
     }
 
-    /// Completes the file and renames it into place. Returns (bytes, sha256).
+    /// Completes the file (its float column orders made readable by older
+    /// readers, see [`super::parquet::footer`]), then hashes it and renames
+    /// it into place. Returns (bytes, sha256).
     pub fn finish(self) -> Result<(u64, String)> {
         let format = |e: parquet::errors::ParquetError| Error::Format {
             path: self.final_path.clone(),
@@ -365,18 +410,15 @@ impl PartWriter {
         };
         let mut file = self.writer.into_inner().map_err(format)?;
         file.flush().map_err(io_err(&self.final_path))?;
-        file.file.sync_all().map_err(io_err(&self.final_path))?;
-        let digest: String = file
-            .hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        super::parquet::footer::type_defined_float_order(&mut file)
+            .map_err(io_err(&self.final_path))?;
+        file.sync_all().map_err(io_err(&self.final_path))?;
+        let (bytes, digest) = size_and_sha256(self.tmp.path()).map_err(io_err(&self.final_path))?;
         crate::crash::point("part-synced");
         self.tmp.persist(&self.final_path).map_err(|e| Error::Io {
             path: self.final_path.clone(),
             source: e.error,
         })?;
-        Ok((file.bytes, digest))
+        Ok((bytes, digest))
     }
 }

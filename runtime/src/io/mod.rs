@@ -6,6 +6,7 @@ pub mod compression;
 pub mod csv;
 pub mod parquet;
 pub mod typed_csv;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -28,6 +29,25 @@ pub enum Error {
     Format { path: PathBuf, message: String },
     #[error("{0}")]
     Arrow(String),
+    /// Something in a Parquet file the reader cannot represent faithfully.
+    #[error("{}: {}{what}", path.display(), column.as_ref().map(|c| format!("column `{c}`: ")).unwrap_or_default())]
+    Unsupported {
+        path: PathBuf,
+        column: Option<String>,
+        what: String,
+    },
+    /// Fewer (or more) rows read than the file's footer holds.
+    #[error(
+        "{}: {what}: the footer holds {expected} rows but {read} were read \
+         (the file is damaged, or its layout is one the Parquet reader misreads)",
+        path.display()
+    )]
+    RowCount {
+        path: PathBuf,
+        what: String,
+        expected: u64,
+        read: u64,
+    },
 }
 
 /// `Result` with the I/O [`Error`].

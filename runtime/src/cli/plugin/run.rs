@@ -64,10 +64,7 @@ type CsvLayout = (
 
 fn read_input(args: &Args) -> anyhow::Result<Batches> {
     let path = &args.input;
-    let is_parquet = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    if is_parquet {
+    if is_parquet(path) {
         let reader = parquet::open(path, None, args.batch_rows)?;
         let schema = arrow::record_batch::RecordBatchReader::schema(&reader);
         return Ok((
@@ -90,6 +87,11 @@ fn read_input(args: &Args) -> anyhow::Result<Batches> {
         schema,
         Box::new(reader.map(|b| b.map_err(anyhow::Error::from))),
     ))
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
 /// Columns of a CSV file: from --schema, or from a typed header.
@@ -153,9 +155,20 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
             None => outputs.push(out),
         }
     }
+    if is_parquet(&args.input) {
+        let expected = parquet::footer_rows(&args.input)?;
+        if let Err(e) = parquet::check_rows_read(&args.input, "the file", expected, rows_in) {
+            // No output rather than a short (and unfinished) one.
+            if let Some(path) = &args.output {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    }
     match (writer, &args.output) {
         (Some(w), Some(path)) => {
-            w.close()?;
+            let mut file = w.into_inner()?;
+            parquet::footer::type_defined_float_order(&mut file)?;
             eprintln!(
                 "{rows_in} rows in, {rows_out} rows out -> {}",
                 path.display()
@@ -170,8 +183,14 @@ fn parquet_writer(
     path: &Path,
     schema: SchemaRef,
 ) -> anyhow::Result<::parquet::arrow::ArrowWriter<std::fs::File>> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    // Read and write: the footer is read back to fix its float orders.
+    let file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     let props = parquet::WriteOptions::default().properties(&schema)?;
     Ok(::parquet::arrow::ArrowWriter::try_new(
         file,

@@ -5,14 +5,21 @@ use std::path::Path;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 use serde::{Deserialize, Serialize};
 
 use super::{Error, Result};
+
+mod check;
+pub mod footer;
+mod read_types;
 
 /// Parquet compression of written files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -83,6 +90,31 @@ fn format_error(path: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
+/// Opens a Parquet file and reads its footer, refusing what the reader
+/// cannot represent (see [`check`]). INT96 timestamps are read as
+/// microseconds, huge byte arrays as large types ([`read_types`]).
+fn load(path: &Path) -> Result<(File, ArrowReaderMetadata)> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    if let Some(encryption) = footer::encryption(&mut file).map_err(io)? {
+        return Err(check::encrypted(path, &encryption, &file));
+    }
+    let format = |e| format_error(path, e);
+    let mut metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+        .map_err(|e| format_error(path, format!("the footer cannot be read: {e}")))?;
+    check::readable(path, metadata.metadata())?;
+    if let Some(fixed) = check::total_from_row_groups(path, metadata.metadata()) {
+        metadata =
+            ArrowReaderMetadata::try_new(std::sync::Arc::new(fixed), ArrowReaderOptions::new())
+                .map_err(format)?;
+    }
+    let metadata = read_types::adjust(metadata).map_err(format)?;
+    Ok((file, metadata))
+}
+
 /// Reads a whole Parquet file (or the listed row groups) as batches.
 pub fn read(
     path: &Path,
@@ -102,13 +134,9 @@ pub fn open(
     path: &Path,
     row_groups: Option<Vec<usize>>,
     batch_size: usize,
-) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
-    let file = File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| format_error(path, e))?
+) -> Result<ParquetRecordBatchReader> {
+    let (file, metadata) = load(path)?;
+    let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata)
         .with_batch_size(batch_size);
     if let Some(groups) = row_groups {
         builder = builder.with_row_groups(groups);
@@ -123,15 +151,10 @@ pub fn open_projected(
     row_groups: Vec<usize>,
     projection: &[usize],
     batch_size: usize,
-) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
-    let file = File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
-    let mask =
-        parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
+) -> Result<ParquetRecordBatchReader> {
+    let (file, metadata) = load(path)?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);
+    let mask = ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
     builder
         .with_batch_size(batch_size)
         .with_row_groups(row_groups)
@@ -140,40 +163,69 @@ pub fn open_projected(
         .map_err(|e| format_error(path, e))
 }
 
-/// A Parquet file's Arrow schema and its row groups' (rows, compressed
-/// bytes), from its footer.
+/// Rows in the file, by its footer's row groups.
+pub fn footer_rows(path: &Path) -> Result<u64> {
+    let (_, metadata) = load(path)?;
+    let groups = metadata.metadata().row_groups();
+    Ok(groups.iter().map(|g| g.num_rows() as u64).sum())
+}
+
+/// A Parquet file's Arrow schema (as wasmprep reads it) and its row
+/// groups' (rows, compressed bytes), from its footer. Errors, naming the
+/// file and column, on what the reader cannot represent.
 pub fn layout(path: &Path) -> Result<(SchemaRef, Vec<(u64, u64)>)> {
-    let file = File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))?;
-    let groups = builder
+    let (_, metadata) = load(path)?;
+    let groups = metadata
         .metadata()
         .row_groups()
         .iter()
         .map(|g| (g.num_rows() as u64, g.compressed_size() as u64))
         .collect();
-    Ok((builder.schema().clone(), groups))
+    Ok((metadata.schema().clone(), groups))
 }
 
-/// Writes `batches` to a new Parquet file at `path`.
+/// Checks that `rows` were read where the footer promised `expected`: a
+/// reader that silently skips data must not pass for an empty input.
+pub fn check_rows_read(path: &Path, what: &str, expected: u64, rows: u64) -> Result<()> {
+    if rows == expected {
+        return Ok(());
+    }
+    Err(Error::RowCount {
+        path: path.to_path_buf(),
+        what: what.to_string(),
+        expected,
+        read: rows,
+    })
+}
+
+/// Writes `batches` to a new Parquet file at `path` (float column orders
+/// as older readers know them, see [`footer`]).
 pub fn write(
     path: &Path,
     schema: SchemaRef,
     batches: &[RecordBatch],
     options: &WriteOptions,
 ) -> Result<()> {
-    let file = File::create(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // Read and write: the footer is read back to fix its float orders.
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(options.properties(&schema)?))
         .map_err(|e| format_error(path, e))?;
     for b in batches {
         writer.write(b).map_err(|e| format_error(path, e))?;
     }
-    writer.close().map_err(|e| format_error(path, e))?;
+    let mut file = writer.into_inner().map_err(|e| format_error(path, e))?;
+    footer::type_defined_float_order(&mut file).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(())
 }
