@@ -114,7 +114,7 @@ fn a_trap_names_plugin_batch_rows_and_the_panic_message() {
 }
 
 #[test]
-fn an_instance_that_trapped_is_rebuilt_before_its_next_batch() {
+fn an_instance_that_trapped_runs_no_more_and_a_new_one_starts_afresh() {
     let sandbox = sandbox();
     let plugin = load(&sandbox, MISBEHAVE, &[("mode", "trap-once")]).unwrap();
     let batch = x_batch(5);
@@ -125,14 +125,22 @@ fn an_instance_that_trapped_is_rebuilt_before_its_next_batch() {
         .unwrap_err()
         .to_string()
         .contains("trapping on the first batch only"));
-    // A fresh instance starts with its call counter at zero again, so it
-    // would trap once more if it were reused as is... unless rebuilt: the
-    // rebuilt instance's first call traps, proving it is new.
-    let second = instance.process(&plan, &batch, &crate::at(1, 5, 5));
-    assert!(second
-        .unwrap_err()
-        .to_string()
-        .contains("batch 1 (rows 5..10)"));
+    // The trapped instance refuses (its memory may be half-updated)...
+    let again = instance.process(&plan, &batch, &crate::at(1, 5, 5));
+    assert_eq!(
+        again.unwrap_err().to_string(),
+        "plugin misbehave: this instance trapped on an earlier batch and runs no more; make a new one"
+    );
+    // ...and a new one is new: its call counter starts at zero, so it traps
+    // on its first batch too.
+    let mut fresh = plugin.instantiate().unwrap();
+    let err = fresh
+        .process(&plan, &batch, &crate::at(1, 5, 5))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("trapping on the first batch only"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -317,3 +317,26 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn logs_and_errors_use_one_name_the_contracts() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("renamed-file.wasm");
+    std::fs::copy(MISBEHAVE, &renamed).unwrap();
+    let text = captured_log(|| {
+        let plugin = sandbox()
+            .load(&renamed, settings("forge-log", Limits::default()))
+            .unwrap();
+        let batch = x_batch(3);
+        let plan = plugin.contract().bind(&batch.schema()).unwrap();
+        // The instance made at load time (the first worker's), then a new one.
+        for _ in 0..2 {
+            let mut instance = plugin.instantiate().unwrap();
+            instance
+                .process(&plan, &batch, &crate::at(0, 0, 3))
+                .unwrap();
+        }
+    });
+    assert_eq!(text.matches("plugin=\"misbehave\"").count(), 2, "{text}");
+    assert!(!text.contains("renamed-file"), "{text}");
+}

@@ -471,7 +471,14 @@ impl Worker<'_> {
                         Some(i) => i,
                         slot => slot.insert(plugin.instantiate()?),
                     };
-                    instance.process(plan, &batch, at)?
+                    match instance.process(plan, &batch, at) {
+                        Ok(out) => out,
+                        Err(e) => {
+                            // A failed instance is not reused.
+                            self.instances[index] = None;
+                            return Err(e.into());
+                        }
+                    }
                 }
             };
         }

@@ -167,6 +167,8 @@ pub enum Error {
         expected: String,
         actual: String,
     },
+    #[error("plugin {plugin}: this instance trapped on an earlier batch and runs no more; make a new one")]
+    Trapped { plugin: String },
     #[error("plugin {plugin}, {at}: {problem}")]
     Batch {
         plugin: String,

@@ -435,18 +435,19 @@ impl Plugin {
             plugin: Arc::clone(self),
             store: started.store,
             bindings: started.bindings,
-            poisoned: false,
+            trapped: false,
         })
     }
 }
 
 /// One instance of a plugin, reused batch after batch by one worker. After
-/// a trap it is rebuilt before its next batch.
+/// a trap it refuses every further batch (a trapped instance's state is not
+/// to be trusted); whoever wants to go on makes a new one.
 pub struct PluginInstance {
     plugin: Arc<Plugin>,
     store: Store<HostState>,
     bindings: Bindings,
-    poisoned: bool,
+    trapped: bool,
 }
 
 impl PluginInstance {
@@ -464,13 +465,12 @@ impl PluginInstance {
         batch: &RecordBatch,
         at: &BatchLocation,
     ) -> Result<RecordBatch> {
-        if self.poisoned {
-            let started = self.plugin.template.start(Some(&self.plugin.contract))?;
-            self.store = started.store;
-            self.bindings = started.bindings;
-            self.poisoned = false;
-        }
         let contract = &self.plugin.contract;
+        if self.trapped {
+            return Err(Error::Trapped {
+                plugin: contract.name.clone(),
+            });
+        }
         let fail = |problem: BatchProblem| Error::Batch {
             plugin: contract.name.clone(),
             at: Box::new(at.clone()),
@@ -506,7 +506,7 @@ impl PluginInstance {
             }
             Err(e) => {
                 let problem = guard.problem(e);
-                self.poisoned = true;
+                self.trapped = true;
                 return Err(fail(problem));
             }
         };

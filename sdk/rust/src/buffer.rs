@@ -16,14 +16,31 @@ enum Repr {
     Words(Vec<u64>, usize),
 }
 
-/// Fixed-width values readable in place.
+/// Fixed-width values readable in place: the primitive numbers, and only
+/// they (the trait is sealed).
 ///
 /// # Safety
-/// Every bit pattern of `size_of::<Self>()` bytes must be a valid value.
-pub unsafe trait Pod: Copy + Default + Send + Sync + 'static {}
+/// Every bit pattern of `size_of::<Self>()` bytes must be a valid value, and
+/// the type has no padding (the builders write its bytes as they are). The
+/// unsafe code of this crate relies on both, so no other crate may
+/// implement it: its supertrait is private.
+///
+/// ```compile_fail
+/// // A type with padding: another crate cannot make it `Pod`.
+/// #[derive(Clone, Copy, Default)]
+/// struct Padded(u8, u32);
+/// unsafe impl wasmprep_sdk::Pod for Padded {}
+/// ```
+pub unsafe trait Pod: sealed::Sealed + Copy + Default + Send + Sync + 'static {}
+
+pub(crate) mod sealed {
+    /// Implemented only here: keeps [`super::Pod`] (and so
+    /// [`crate::Native`]) to the primitive numbers.
+    pub trait Sealed {}
+}
 
 macro_rules! pod {
-    ($($t:ty),*) => { $(unsafe impl Pod for $t {})* };
+    ($($t:ty),*) => { $(impl sealed::Sealed for $t {} unsafe impl Pod for $t {})* };
 }
 pod!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 

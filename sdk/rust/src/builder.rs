@@ -176,14 +176,21 @@ impl Column {
     /// default type: the fastest way to build a column.
     pub fn from_fn<T: Native>(len: usize, mut f: impl FnMut(usize) -> T) -> Column {
         let size = std::mem::size_of::<T>();
-        let mut values: Vec<u8> = Vec::with_capacity(len * size);
+        // Checked: on wasm32 an unchecked product wraps, and the loop below
+        // would write past a small allocation.
+        let bytes = len
+            .checked_mul(size)
+            .expect("Column::from_fn: the column's size overflows usize");
+        let mut values: Vec<u8> = Vec::with_capacity(bytes);
         let out = values.as_mut_ptr().cast::<T>();
         for i in 0..len {
-            // SAFETY: capacity holds `len` values; unaligned writes are fine.
+            // SAFETY: capacity holds `bytes = len * size` bytes, so `len`
+            // values; unaligned writes are fine.
             unsafe { out.add(i).write_unaligned(f(i)) };
         }
-        // SAFETY: the first `len * size` bytes were written above.
-        unsafe { values.set_len(len * size) };
+        // SAFETY: the first `bytes` bytes were written above (T: Pod has no
+        // padding, so every byte of each value is initialised).
+        unsafe { values.set_len(bytes) };
         Column {
             data_type: T::default_type(),
             len,
@@ -432,6 +439,15 @@ impl Selection {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    #[should_panic(expected = "the column's size overflows usize")]
+    fn from_fn_refuses_a_size_that_overflows() {
+        // On wasm32 `len * 8` would wrap to a small allocation; the loop
+        // would then write past it.
+        let _ = Column::from_fn::<u64>(usize::MAX / 4, |_| 0);
+    }
+
     use super::*;
 
     #[test]

@@ -61,16 +61,24 @@ impl Column {
                 self.values.len(),
                 self.len
             )),
-            Layout::Fixed(w) if self.values.len() < self.len * w => fail(format!(
-                "{} value bytes for {} rows",
-                self.values.len(),
-                self.len
-            )),
+            Layout::Fixed(w)
+                if self
+                    .len
+                    .checked_mul(w)
+                    .is_none_or(|n| self.values.len() < n) =>
+            {
+                fail(format!(
+                    "{} value bytes for {} rows",
+                    self.values.len(),
+                    self.len
+                ))
+            }
             Layout::Variable(w) => {
                 let Some(offsets) = &self.offsets else {
                     return fail("no offsets buffer".into());
                 };
-                if offsets.len() < (self.len + 1) * w {
+                let needed = self.len.checked_add(1).and_then(|n| n.checked_mul(w));
+                if needed.is_none_or(|n| offsets.len() < n) {
                     return fail(format!(
                         "{} offset bytes for {} rows",
                         offsets.len(),
