@@ -486,21 +486,13 @@ fn validate_checks_every_plugin_contract_without_touching_data() {
     assert!(text.contains("h_distance               float32"), "{text}");
 }
 
-/// Peak resident memory (KiB) of the child running `cmd`.
-#[allow(clippy::zombie_processes)] // reaped by wait4, which std does not offer
+/// Peak resident memory (KiB) of the child running `cmd`, which must succeed.
 fn peak_rss_kib(cmd: &mut Command) -> i64 {
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid, and wait4 fills it for our child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
-    assert_eq!(status, 0, "the job failed");
-    usage.ru_maxrss
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let (code, peak) = crate::run_peak_rss(cmd);
+    assert_eq!(code, 0, "the job failed");
+    peak
 }
 
 #[test]

@@ -4,12 +4,11 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 
 use wasmprep::sandbox::{Limits, PluginSettings};
 use wasmprep_artifacts::{MANY_MEMORIES, MANY_TABLES, MISBEHAVE};
 
-use crate::{process_err, sandbox, x_batch};
+use crate::{captured_log, process_err, sandbox, x_batch};
 
 fn settings(mode: &str, limits: Limits) -> PluginSettings {
     PluginSettings {
@@ -28,7 +27,6 @@ fn load_err(mode: &str) -> String {
 
 /// Runs `wasmprep validate` on a job whose one step is `plugin` with
 /// `memory_mib = 64`, returning (exit code, stderr, peak RSS in MiB).
-#[allow(clippy::zombie_processes)] // reaped by wait4, which std does not offer
 fn validate_measured(dir: &Path, plugin: &str) -> (i32, String, i64) {
     let config = if plugin == MISBEHAVE {
         "config = { mode = \"ok\" }\n"
@@ -46,28 +44,17 @@ fn validate_measured(dir: &Path, plugin: &str) -> (i32, String, i64) {
     )
     .unwrap();
     let err_path = dir.join("stderr");
-    let child = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
-        .args(["validate", job.to_str().unwrap()])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmprep"));
+    cmd.args(["validate", job.to_str().unwrap()])
         .env("WASMPREP_CACHE_DIR", crate::cache_dir())
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid, and wait4 fills it for our child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
+        .stderr(std::fs::File::create(&err_path).unwrap());
+    let (code, peak_kib) = crate::run_peak_rss(&mut cmd);
     (
         code,
         std::fs::read_to_string(err_path).unwrap(),
-        usage.ru_maxrss / 1024,
+        peak_kib / 1024,
     )
 }
 
@@ -129,30 +116,6 @@ fn a_contract_too_large_or_with_bad_names_is_refused() {
         zone.contains("output `y`: `Not/AZone` is not a time zone"),
         "{zone}"
     );
-}
-
-/// Captures what `tracing` prints while `f` runs.
-fn captured_log(f: impl FnOnce()) -> String {
-    #[derive(Clone, Default)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Sink {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::with_default(subscriber, f);
-    let bytes = sink.0.lock().unwrap().clone();
-    String::from_utf8(bytes).unwrap()
 }
 
 fn process_ok(mode: &str, limits: Limits) -> arrow::array::RecordBatch {

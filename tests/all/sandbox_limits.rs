@@ -1,7 +1,5 @@
 //! Limits and grants: time, memory, capabilities, logging.
 
-use std::sync::{Arc, Mutex};
-
 use wasmprep::sandbox::{DirGrant, Grants, Limits, PluginSettings};
 use wasmprep_artifacts::{FORBIDDEN_IMPORT, MISBEHAVE};
 
@@ -112,33 +110,13 @@ fn a_granted_directory_is_readable() {
     assert_eq!(len.values(), &[5, 5]);
 }
 
-/// Collects formatted log lines of the current thread.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn plugin_logs_are_capped_per_call_and_prints_become_log_lines() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
     let limits = Limits {
         log_bytes_per_call: 2_000,
         ..Limits::default()
     };
-    tracing::subscriber::with_default(subscriber, || {
+    let text = crate::captured_log(|| {
         let sandbox = sandbox();
         let plugin = sandbox
             .load(MISBEHAVE.as_ref(), with_limits("log-flood", limits))
@@ -151,7 +129,6 @@ fn plugin_logs_are_capped_per_call_and_prints_become_log_lines() {
             .process(&plan, &batch, &crate::at(0, 0, 3));
         assert!(out.is_ok(), "a chatty plugin still works: {out:?}");
     });
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let kept = text.matches("message ").count();
     assert!(
         (10..=20).contains(&kept),
