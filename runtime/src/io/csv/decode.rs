@@ -161,19 +161,6 @@ impl ColumnBuilder {
         self
     }
 
-    /// Value bytes held by a text or binary column (0 for the others).
-    pub fn var_bytes(&self) -> usize {
-        match &self.values {
-            Values::Var(_, d) => d.len(),
-            _ => 0,
-        }
-    }
-
-    /// Whether `more` value bytes still fit this column's offsets.
-    pub fn var_fits(&self, more: usize) -> bool {
-        self.var_bytes().saturating_add(more) <= self.max_var_bytes
-    }
-
     fn too_long(&self, field: &[u8]) -> String {
         format!(
             "a value of {} bytes does not fit a {} batch (at most {} bytes of values; declare the column large_{})",

@@ -142,6 +142,8 @@ pub struct CsvReader {
     /// Most text and binary bytes in one batch ([`MAX_BATCH_BYTES`]): a batch
     /// ends early rather than grow past it.
     max_batch_bytes: usize,
+    /// Raw bytes of the records read into the batch being built.
+    batch_raw_bytes: usize,
     /// `CsvOptions::newlines_in_values`: whether a record may span lines.
     newlines_in_values: bool,
     nulls: Vec<Vec<u8>>,
@@ -178,9 +180,9 @@ pub struct CsvReader {
 
 const READ_BLOCK: usize = 4 << 20;
 
-/// Text and binary bytes one batch holds at most: bounds a batch's memory
-/// whatever the rows per batch, and keeps utf8/binary offsets (32-bit) far
-/// from overflow.
+/// Raw record bytes one batch holds at most (so its text and binary values
+/// too): bounds a batch's memory whatever the rows per batch, and keeps
+/// utf8/binary offsets (32-bit) far from overflow.
 pub const MAX_BATCH_BYTES: usize = 256 << 20;
 
 impl CsvReader {
@@ -250,6 +252,7 @@ impl CsvReader {
             rejected: Vec::new(),
             batch_size: batch_size.max(1),
             max_batch_bytes: MAX_BATCH_BYTES,
+            batch_raw_bytes: 0,
             newlines_in_values: options.newlines_in_values,
             nulls: options
                 .null_values
@@ -409,20 +412,19 @@ impl CsvReader {
         })
     }
 
-    /// Whether a record of `len` raw bytes fits the batch being built: no
-    /// field is longer than its record, so neither can a column's values
-    /// grow by more.
+    /// Whether a record of `len` raw bytes fits the batch being built. The
+    /// fields of a record are disjoint parts of it, so the text and binary
+    /// values of a batch never hold more bytes than its raw records: bounding
+    /// those (in O(1) a record) bounds every column's values.
     fn fits_batch(&self, len: usize) -> bool {
-        let total: usize = self.builders.iter().flatten().map(|b| b.var_bytes()).sum();
-        total.saturating_add(len) <= self.max_batch_bytes
-            && self.builders.iter().flatten().all(|b| b.var_fits(len))
+        self.batch_raw_bytes.saturating_add(len) <= self.max_batch_bytes
     }
 
     /// Lowers the value bytes a batch may hold (tests reach the limits of
     /// a batch's text with little data).
     #[cfg(test)]
     pub(crate) fn set_max_batch_bytes(&mut self, max: usize) {
-        self.max_batch_bytes = max;
+        self.max_batch_bytes = self.max_batch_bytes.min(max);
         let builders = std::mem::take(&mut self.builders);
         self.builders = builders
             .into_iter()
@@ -467,6 +469,7 @@ impl CsvReader {
             }
             let start = self.pos;
             self.pos += nin;
+            self.batch_raw_bytes += nin;
             let raw_end = trim_terminator(&self.buf[start..self.pos]);
             if !self.spans_in_buf
                 && !self.newlines_in_values
@@ -744,6 +747,7 @@ impl CsvReader {
     }
 
     fn flush(&mut self) -> Result<RecordBatch> {
+        self.batch_raw_bytes = 0;
         let arrays = self
             .builders
             .iter_mut()
