@@ -588,3 +588,29 @@ fn wait_final(transport: &dyn Transport) -> Result<Summary> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_that_does_not_read_is_an_error_naming_its_rank() {
+        // What a rank of another build might send: fields this one lacks.
+        let foreign = br#"{"partitions":"all","stop":1,"extra":true}"#;
+        let err = decode::<Assign>(foreign, 3).err().expect("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("a message from rank 3 could not be read"),
+            "{text}"
+        );
+        assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+        let ok = decode::<Assign>(
+            &encode(&Assign {
+                partitions: vec![1, 2],
+                stop: false,
+            }),
+            0,
+        );
+        assert_eq!(ok.map(|a| a.partitions).ok(), Some(vec![1, 2]));
+    }
+}
