@@ -303,3 +303,28 @@ fn logs_and_errors_use_one_name_the_contracts() {
     assert_eq!(text.matches("plugin=\"misbehave\"").count(), 2, "{text}");
     assert!(!text.contains("renamed-file"), "{text}");
 }
+
+#[test]
+fn an_instance_logs_no_more_than_its_total_over_a_job() {
+    let limits = Limits {
+        log_bytes_total: 10_000,
+        ..Limits::default()
+    };
+    let text = captured_log(|| {
+        let plugin = sandbox()
+            .load(MISBEHAVE.as_ref(), settings("log-flood", limits))
+            .unwrap();
+        let batch = x_batch(3);
+        let plan = plugin.contract().bind(&batch.schema()).unwrap();
+        let mut instance = plugin.instantiate().unwrap();
+        for i in 0..5 {
+            instance
+                .process(&plan, &batch, &crate::at(i, 0, 3))
+                .unwrap();
+        }
+    });
+    // Five calls of 10,000 messages: within one call's budget, ~390 would
+    // pass each time; the instance's 10,000 bytes let ~60 through in all.
+    let kept = text.matches("message ").count();
+    assert!((40..=70).contains(&kept), "{kept} messages kept");
+}
