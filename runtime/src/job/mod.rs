@@ -103,6 +103,7 @@ impl Job {
             .collect::<Result<Vec<_>>>()?;
         if spec.input.format == Format::Csv {
             spec.input.csv_columns()?;
+            spec.input.csv.check()?;
         }
         if spec.input.format == Format::Parquet && !spec.input.columns.is_empty() {
             return Err(Error::Spec(

@@ -54,6 +54,36 @@ impl Default for CsvOptions {
 }
 
 impl CsvOptions {
+    /// Checks the layout: delimiter, quote and escape are ASCII, not line
+    /// breaks, and distinct (one character with two roles would split
+    /// records where the file does not).
+    pub fn check(&self) -> Result<()> {
+        let mut roles = vec![("delimiter", self.delimiter)];
+        if self.quoting {
+            roles.push(("quote", self.quote));
+            roles.extend(self.escape.map(|e| ("escape", e)));
+        }
+        for (i, &(what, c)) in roles.iter().enumerate() {
+            Self::ascii(c, what)?;
+            if c == '\n' || c == '\r' {
+                return Err(Error::Options(format!(
+                    "input.csv.{what} cannot be a line break"
+                )));
+            }
+            if let Some((other, _)) = roles[..i].iter().find(|(_, o)| *o == c) {
+                let hint = if what == "escape" {
+                    " (leave escape unset for quotes escaped by doubling them)"
+                } else {
+                    ""
+                };
+                return Err(Error::Options(format!(
+                    "input.csv.{what} and input.csv.{other} are both {c:?}{hint}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn ascii(c: char, what: &str) -> Result<u8> {
         if c.is_ascii() {
             Ok(c as u8)

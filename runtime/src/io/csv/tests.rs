@@ -409,3 +409,34 @@ fn records_end_only_at_line_feeds_so_ranges_agree_with_the_reader() {
     let got: Vec<&str> = names.iter().map(Option::unwrap).collect();
     assert_eq!(got, ["a", "b", "c\r"]);
 }
+
+#[test]
+fn a_layout_with_one_character_in_two_roles_is_refused() {
+    let with = |f: &dyn Fn(&mut CsvOptions)| {
+        let mut o = CsvOptions::default();
+        f(&mut o);
+        o.check().map_err(|e| e.to_string())
+    };
+    assert_eq!(with(&|_| {}), Ok(()));
+    assert_eq!(
+        with(&|o| o.quote = ','),
+        Err("input.csv.quote and input.csv.delimiter are both ','".into())
+    );
+    assert_eq!(
+        with(&|o| o.delimiter = '\n'),
+        Err("input.csv.delimiter cannot be a line break".into())
+    );
+    assert_eq!(
+        with(&|o| o.escape = Some('"')),
+        Err("input.csv.escape and input.csv.quote are both '\"' (leave escape unset for quotes escaped by doubling them)".into())
+    );
+    assert!(with(&|o| o.delimiter = 'é').unwrap_err().contains("ASCII"));
+    // Without quoting, the quote character plays no role.
+    assert_eq!(
+        with(&|o| {
+            o.quoting = false;
+            o.quote = ',';
+        }),
+        Ok(())
+    );
+}
