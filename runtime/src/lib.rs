@@ -7,11 +7,11 @@
 
 pub mod alloc;
 pub mod crash;
-pub mod dist;
 pub mod exec;
 pub mod golden;
 pub mod io;
 pub mod job;
+pub mod ranks;
 pub mod sample;
 pub mod sandbox;
 pub mod schema;

@@ -52,7 +52,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
-    let transport = wasmprep::dist::connect().map_err(anyhow::Error::msg)?;
+    let transport = wasmprep::ranks::connect().map_err(anyhow::Error::msg)?;
     let rank = transport.rank();
     // Every rank loads the job; if any cannot, none starts.
     let loaded = Job::load(&args.job, args.input.as_deref(), args.output.as_deref())

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::pool::{Event, Pool, Shared};
 use super::progress::Progress;
 use super::{finish, prepare, schedule, Error, Prepared, Result, RunOptions, Summary};
-use crate::dist::{Tag, Transport};
 use crate::io::commit::{OutputDir, PartitionCommit};
 use crate::job::Job;
+use crate::ranks::{Tag, Transport};
 use crate::sandbox::Sandbox;
 
 /// Rank 0's decision to start, broadcast to every rank.

@@ -59,7 +59,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            threads: crate::dist::default_threads(),
+            threads: crate::ranks::default_threads(),
             batch_rows: 65_536,
             existing: ExistingOutput::Refuse,
             progress_every: Duration::from_secs(5),
@@ -252,17 +252,12 @@ pub fn schedule(partitions: &[Partition], done: &[PartitionCommit]) -> Vec<usize
     todo
 }
 
-/// Runs `job` on this process alone, with `options.threads` workers.
-pub fn run(job: &Job, sandbox: &Sandbox, options: &RunOptions) -> Result<Summary> {
-    cluster::run(job, sandbox, options, &crate::dist::Single)
-}
-
 /// Runs `job` as one rank of many (every rank calls it).
 pub fn run_ranks(
     job: &Job,
     sandbox: &Sandbox,
     options: &RunOptions,
-    transport: &dyn crate::dist::Transport,
+    transport: &dyn crate::ranks::Transport,
 ) -> Result<Summary> {
     cluster::run(job, sandbox, options, transport)
 }
