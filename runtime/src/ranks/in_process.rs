@@ -3,7 +3,8 @@
 //! any number of simulated ranks without a launcher, in tests and benches.
 
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::time::Instant;
 
 use super::{Error, Received, Tag, Transport};
 
@@ -17,6 +18,41 @@ pub struct InProcess {
     collective: Receiver<Vec<u8>>,
     collective_peers: Vec<Sender<Vec<u8>>>,
     barrier: Arc<Barrier>,
+    bells: Vec<Doorbell>,
+}
+
+/// Rung whenever a message reaches a rank, so a simulated rank with
+/// nothing to do can sleep until there is (a thousand ranks polling would
+/// starve rank 0 of this machine's cores; on a cluster each has its own).
+#[derive(Clone, Default)]
+pub struct Doorbell(Arc<(Mutex<u64>, Condvar)>);
+
+impl Doorbell {
+    fn ring(&self) {
+        let (rings, bell) = &*self.0;
+        *rings.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        bell.notify_all();
+    }
+
+    /// Waits until it rings after `seen` rings, or until `until`.
+    pub fn wait(&self, seen: &mut u64, until: Option<Instant>) {
+        let (rings, bell) = &*self.0;
+        let mut n = rings.lock().unwrap_or_else(|e| e.into_inner());
+        while *n == *seen {
+            n = match until {
+                None => bell.wait(n).unwrap_or_else(|e| e.into_inner()),
+                Some(u) => {
+                    let Some(left) = u.checked_duration_since(Instant::now()) else {
+                        break;
+                    };
+                    bell.wait_timeout(n, left)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+            };
+        }
+        *seen = *n;
+    }
 }
 
 impl InProcess {
@@ -25,6 +61,7 @@ impl InProcess {
         let (peers, inboxes): (Vec<_>, Vec<_>) = (0..n).map(|_| channel()).unzip();
         let (collective_peers, collectives): (Vec<_>, Vec<_>) = (0..n).map(|_| channel()).unzip();
         let barrier = Arc::new(Barrier::new(n));
+        let bells: Vec<Doorbell> = (0..n).map(|_| Doorbell::default()).collect();
         inboxes
             .into_iter()
             .zip(collectives)
@@ -36,6 +73,7 @@ impl InProcess {
                 collective,
                 collective_peers: collective_peers.clone(),
                 barrier: barrier.clone(),
+                bells: bells.clone(),
             })
             .collect()
     }
@@ -47,6 +85,11 @@ impl InProcess {
             tag,
             size: self.size(),
         }
+    }
+
+    /// This rank's doorbell.
+    pub fn doorbell(&self) -> Doorbell {
+        self.bells[self.rank].clone()
     }
 
     fn alone(&self) -> Error {
@@ -71,7 +114,9 @@ impl Transport for InProcess {
             tag,
             bytes: bytes.to_vec(),
         };
-        peer.send(msg).map_err(|_| self.no_rank(to, tag))
+        peer.send(msg).map_err(|_| self.no_rank(to, tag))?;
+        self.bells[to].ring();
+        Ok(())
     }
     fn try_recv(&self) -> Option<Received> {
         self.inbox.try_recv().ok()

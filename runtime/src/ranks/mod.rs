@@ -25,7 +25,7 @@ pub mod simulate;
 pub mod worker;
 
 pub use coordinator::{largest_first, Coordinator, Gathered};
-pub use in_process::InProcess;
+pub use in_process::{Doorbell, InProcess};
 pub use messages::RankStats;
 pub use run::run;
 pub use runner::{Runner, Synthetic};

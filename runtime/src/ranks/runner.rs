@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::in_process::Doorbell;
 use crate::exec::pool::{Event, Pool};
 use crate::io::commit::PartitionCommit;
 
@@ -95,6 +96,9 @@ pub struct Synthetic {
     fail: Vec<usize>,
     ledger: Ledger,
     aborted: bool,
+    /// Rung when a message arrives; `park` then sleeps until it rings
+    /// instead of polling.
+    doorbell: Option<(Doorbell, u64)>,
 }
 
 impl Synthetic {
@@ -109,7 +113,14 @@ impl Synthetic {
             fail: Vec::new(),
             ledger,
             aborted: false,
+            doorbell: None,
         }
+    }
+
+    /// Parks until `doorbell` rings (a message came) or a partition ends.
+    pub fn waking_on(mut self, doorbell: Doorbell) -> Self {
+        self.doorbell = Some((doorbell, 0));
+        self
     }
 
     /// Each partition takes `work` (wall time: for benchmarks).
@@ -196,6 +207,12 @@ impl Runner for Synthetic {
         self.queued.truncate(self.threads);
     }
     fn park(&mut self, timeout: Duration) {
+        let end = self.next_end();
+        if let Some((bell, seen)) = &mut self.doorbell {
+            // Nothing but a message or a partition's end can change anything.
+            bell.wait(seen, end);
+            return;
+        }
         let until = Instant::now() + timeout;
         let end = self.next_end().map_or(until, |e| e.min(until));
         std::thread::sleep(end.saturating_duration_since(Instant::now()));

@@ -72,11 +72,11 @@ pub fn simulate(sim: &Simulation) -> Report {
     let (gathered, results) = std::thread::scope(|scope| {
         let followers: Vec<_> = group
             .map(|t| {
-                let runner = runner(sim, super::Transport::rank(&t), &ledger);
+                let runner = runner(sim, &t, &ledger);
                 scope.spawn(move || follow(&t, runner, sim.threads))
             })
             .collect();
-        let gathered = lead(sim, &lead_transport, runner(sim, 0, &ledger));
+        let gathered = lead(sim, &lead_transport, runner(sim, &lead_transport, &ledger));
         let mut results = vec![Ok(())];
         results.extend(followers.into_iter().map(|f| f.join().expect("no panic")));
         (gathered, results)
@@ -90,10 +90,12 @@ pub fn simulate(sim: &Simulation) -> Report {
     }
 }
 
-fn runner(sim: &Simulation, rank: usize, ledger: &Ledger) -> Synthetic {
+fn runner(sim: &Simulation, transport: &InProcess, ledger: &Ledger) -> Synthetic {
+    let rank = super::Transport::rank(transport);
     Synthetic::new(rank, sim.threads, ledger.clone())
         .working(sim.work)
         .failing(sim.fail.clone())
+        .waking_on(transport.doorbell())
 }
 
 fn lead(sim: &Simulation, transport: &InProcess, mut runner: Synthetic) -> Gathered {
