@@ -35,6 +35,13 @@ fn main() {
         coordinator_alone(200_000)
     );
     println!();
+    hand_out_rates(per_rank);
+    println!();
+    idle_times();
+}
+
+/// Partitions that take no time: how fast the whole loop hands them out.
+fn hand_out_rates(per_rank: usize) {
     println!("ranks  partitions  hand-outs/s  mean request ms");
     for ranks in RANKS {
         let sim = Simulation::new(ranks, ranks * per_rank);
@@ -47,7 +54,10 @@ fn main() {
             sim.bytes.len()
         );
     }
-    println!();
+}
+
+/// Partitions that take `WORK`: how long workers wait for the next.
+fn idle_times() {
     println!("partitions of {WORK:?}, 4 per rank:");
     println!("ranks  seconds  ideal  idle share  mean wait/partition ms");
     for ranks in RANKS {

@@ -61,6 +61,18 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `wasmprep run` without a launcher, on 2 threads.
+fn run_alone(job: &str, data: &str, out: &Path) {
+    let result = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
+        .env("WASMPREP_CACHE_DIR", crate::cache_dir())
+        .args(["run", job, "--input", data, "--output"])
+        .arg(out)
+        .args(["--threads", "2"])
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", stderr(&result));
+}
+
 #[test]
 fn one_two_and_three_ranks_write_identical_output() {
     let _one_at_a_time = crate::exclusive();
@@ -82,21 +94,7 @@ fn one_two_and_three_ranks_write_identical_output() {
     let (job, data) = (job.to_str().unwrap(), data.to_str().unwrap());
 
     let single = dir.path().join("single");
-    let out = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
-        .env("WASMPREP_CACHE_DIR", crate::cache_dir())
-        .args([
-            "run",
-            job,
-            "--input",
-            data,
-            "--output",
-            single.to_str().unwrap(),
-            "--threads",
-            "2",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    run_alone(job, data, &single);
     let reference = part_files(&single);
     assert!(reference.len() >= 6, "{} partitions", reference.len());
 
