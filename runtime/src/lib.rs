@@ -1,9 +1,10 @@
 //! wasmprep: prepare data at cluster scale by running sandboxed
 //! WebAssembly plugins over Arrow record batches.
 //!
-//! Data flows one way: a job is planned into partitions, each partition is
-//! read ([`io`]), passed batch by batch through the pipeline's steps (the
-//! plugins run in the [`sandbox`]), and written.
+//! Data flows one way: a job is planned into partitions ([`job`]), handed
+//! out to ranks and their workers ([`ranks`]), and each partition is read
+//! ([`io`]), passed batch by batch through the pipeline's steps (the
+//! plugins run in the [`sandbox`]), and written ([`exec`]).
 
 pub mod alloc;
 pub mod crash;
