@@ -10,7 +10,7 @@ PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test lint doc bench bench-duckdb bench-mpi azureml-bundle clean
+.PHONY: help deps plugins build demo test lint doc bench bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -21,6 +21,8 @@ help:
 	@echo "make lint     rustfmt and clippy, as CI runs them"
 	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
 	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
+	@echo "make bench-mpi     the NYC-taxi job on 1, 2 and 4 MPI ranks"
+	@echo "make bench-scheduler  rank 0's hand-out rate and worker idle time, 64-1024 simulated ranks"
 
 # Installs only what is missing, so it is cheap to run again.
 deps:
@@ -79,6 +81,11 @@ doc:
 
 bench: deps
 	$(CARGO) bench -p wasmprep --bench sandbox
+
+# The rank protocol on simulated ranks (threads over the in-process
+# transport): no MPI, no plugins, no data.
+bench-scheduler:
+	$(CARGO) bench -p wasmprep --bench scheduler
 
 bench-mpi: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts

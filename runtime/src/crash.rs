@@ -55,7 +55,7 @@ fn parse(spec: &str, rank: usize) -> Option<CrashAt> {
 fn configured() -> Option<&'static CrashAt> {
     static CRASH: OnceLock<Option<CrashAt>> = OnceLock::new();
     CRASH
-        .get_or_init(|| parse(&std::env::var(VAR).ok()?, crate::dist::rank_from_env()))
+        .get_or_init(|| parse(&std::env::var(VAR).ok()?, crate::ranks::rank_from_env()))
         .as_ref()
 }
 

@@ -1,6 +1,7 @@
 //! The real binary under the real mpirun (Open MPI), each run in its own
 //! processes: identical output at any scale, a failure on one rank stops
-//! all, a killed rank and `--resume`, balance on a skewed input.
+//! all, a killed rank and `--resume`, a skewed input shared out. No
+//! assertion depends on timing: that is measured by `make bench-mpi`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -60,6 +61,18 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `wasmprep run` without a launcher, on 2 threads.
+fn run_alone(job: &str, data: &str, out: &Path) {
+    let result = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
+        .env("WASMPREP_CACHE_DIR", crate::cache_dir())
+        .args(["run", job, "--input", data, "--output"])
+        .arg(out)
+        .args(["--threads", "2"])
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", stderr(&result));
+}
+
 #[test]
 fn one_two_and_three_ranks_write_identical_output() {
     let _one_at_a_time = crate::exclusive();
@@ -81,21 +94,7 @@ fn one_two_and_three_ranks_write_identical_output() {
     let (job, data) = (job.to_str().unwrap(), data.to_str().unwrap());
 
     let single = dir.path().join("single");
-    let out = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
-        .env("WASMPREP_CACHE_DIR", crate::cache_dir())
-        .args([
-            "run",
-            job,
-            "--input",
-            data,
-            "--output",
-            single.to_str().unwrap(),
-            "--threads",
-            "2",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    run_alone(job, data, &single);
     let reference = part_files(&single);
     assert!(reference.len() >= 6, "{} partitions", reference.len());
 
@@ -215,28 +214,6 @@ fn a_failure_on_one_rank_stops_every_rank_with_a_summary_on_rank_0() {
     assert!(!out.join("_SUCCESS").exists());
 }
 
-/// Pids of the processes whose parent is `parent`.
-fn children(parent: u32) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|s| {
-                    s.rsplit(')')
-                        .next()?
-                        .split_whitespace()
-                        .nth(1)?
-                        .parse::<u32>()
-                        .ok()
-                })
-                == Some(parent)
-        })
-        .collect()
-}
-
 #[test]
 fn a_rank_killed_mid_job_then_resume_gives_the_clean_result() {
     let _one_at_a_time = crate::exclusive();
@@ -267,36 +244,14 @@ fn a_rank_killed_mid_job_then_resume_gives_the_clean_result() {
         "--output",
         out.to_str().unwrap(),
     ];
+    // Rank 1 kills itself (SIGKILL, as the OOM killer would) as it commits
+    // its second partition: a crash point, not a race against the job.
     let mut mpi = mpirun(2, &args);
-    let child = mpi
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Once a few partitions are committed, kill one rank as the OOM killer would.
-    let started = Instant::now();
-    while std::fs::read_dir(out.join("_commits")).map_or(0, |d| d.count()) < 3 {
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "no partition committed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let ranks = children(child.id());
-    assert_eq!(ranks.len(), 2, "mpirun's children: {ranks:?}");
-    Command::new("kill")
-        .args(["-9", &ranks[1].to_string()])
-        .status()
-        .unwrap();
-    let killed = wait(child, Duration::from_secs(120));
+    mpi.env(wasmprep::crash::VAR, "commit-written:2@1");
+    let killed = run(mpi);
     assert!(!killed.status.success());
     assert!(!out.join("_SUCCESS").exists());
-    let committed = std::fs::read_dir(out.join("_commits")).unwrap().count();
-    let total = part_files(&clean).len();
-    assert!(
-        committed < total,
-        "the kill came too late: {committed} of {total} committed"
-    );
+    assert!(out.join("_commits").is_dir(), "{}", stderr(&killed));
 
     let resumed = run(mpirun(2, &[&args[..], &["--resume"]].concat()));
     assert!(resumed.status.success(), "{}", stderr(&resumed));
@@ -307,8 +262,12 @@ fn a_rank_killed_mid_job_then_resume_gives_the_clean_result() {
     assert_eq!(manifest_identity(&out), manifest_identity(&clean));
 }
 
+/// How the ranks share a skewed input is the scheduler's business, tested
+/// on simulated ranks (`ranks::coordinator`'s `a_skewed_input_keeps_ranks_balanced`);
+/// the time each rank spends is measured by `make bench-mpi`, not asserted
+/// here. Under mpirun: every partition is run once, by one of the ranks.
 #[test]
-fn a_skewed_input_keeps_ranks_busy_alike() {
+fn a_skewed_input_is_shared_out_partition_by_partition() {
     let _one_at_a_time = crate::exclusive();
     let dir = tempfile::tempdir().unwrap();
     // One large file and many small ones.
@@ -326,7 +285,7 @@ fn a_skewed_input_keeps_ranks_busy_alike() {
         rows += n;
         std::fs::write(data.join(format!("part-{i:02}.csv")), text).unwrap();
     }
-    let (job, _) = x_job(dir.path(), 1, r#"mode = "slow", spin_ms = 15"#, 0.05);
+    let (job, _) = x_job(dir.path(), 1, r#"mode = "slow", spin_ms = 1"#, 0.05);
     let out = dir.path().join("out");
     let report = dir.path().join("report.json");
     let result = run(mpirun(
@@ -347,16 +306,9 @@ fn a_skewed_input_keeps_ranks_busy_alike() {
     assert!(result.status.success(), "{}", stderr(&result));
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    let busy: Vec<f64> = report["ranks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["busy_seconds"].as_f64().unwrap())
-        .collect();
-    assert_eq!(busy.len(), 2);
-    let (lo, hi) = (busy[0].min(busy[1]), busy[0].max(busy[1]));
-    assert!(
-        lo > 0.0 && (hi - lo) / hi <= 0.20,
-        "busy seconds per rank: {busy:?}"
-    );
+    let ranks = report["ranks"].as_array().unwrap();
+    assert_eq!(ranks.len(), 2);
+    let sum = |field: &str| -> u64 { ranks.iter().map(|r| r[field].as_u64().unwrap()).sum() };
+    assert_eq!(sum("partitions") as usize, part_files(&out).len());
+    assert_eq!(sum("rows"), rows as u64);
 }

@@ -102,7 +102,7 @@ pub fn init_logging(cli: &Cli) {
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
         .event_format(RankFormat {
-            rank: wasmprep::dist::rank_from_env(),
+            rank: wasmprep::ranks::rank_from_env(),
             inner: tracing_subscriber::fmt::format()
                 .with_target(false)
                 .with_ansi(ansi),

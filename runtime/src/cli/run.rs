@@ -52,7 +52,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
-    let transport = wasmprep::dist::connect().map_err(anyhow::Error::msg)?;
+    let transport = wasmprep::ranks::connect().map_err(anyhow::Error::msg)?;
     let rank = transport.rank();
     // Every rank loads the job; if any cannot, none starts.
     let loaded = Job::load(&args.job, args.input.as_deref(), args.output.as_deref())
@@ -88,7 +88,7 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     if rank == 0 {
         tracing::info!(job = job.name.as_str(), output = %job.output.display(), "Starting.");
     }
-    let outcome = exec::run_ranks(&job, &sandbox, &options, transport.as_ref());
+    let outcome = wasmprep::ranks::run(&job, &sandbox, &options, transport.as_ref());
     // Rank 0 reports, then every rank leaves together.
     let code = match outcome {
         Ok(summary) if rank == 0 => report(&job, &summary, args.report.as_deref()),

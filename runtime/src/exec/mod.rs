@@ -1,12 +1,11 @@
-//! Running a job: on one process or over MPI ranks (`cluster`), each
-//! rank's worker threads (`pool`) take partitions one at a time and stream
-//! each batch by batch (read → steps → write, `partition`), so memory does
-//! not grow with the input.
+//! Running partitions: a rank's worker threads (`pool`) take partitions
+//! one at a time and stream each batch by batch (read → steps → write,
+//! `partition`), so memory does not grow with the input. Which rank runs
+//! which partition is [`crate::ranks`]'s business.
 
-mod cluster;
 mod partition;
-mod pool;
-mod progress;
+pub(crate) mod pool;
+pub(crate) mod progress;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -15,10 +14,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::io::commit::{ExistingOutput, OutputDir, PartitionCommit, PluginDigest, Provenance};
-use crate::job::{Job, Partition, Pipeline, Plan};
+use crate::job::{Job, Pipeline, Plan};
 use crate::sandbox::Sandbox;
 
-pub use cluster::RankStats;
+pub use crate::ranks::RankStats;
 pub use partition::run_partition;
 
 /// An error running a job.
@@ -59,7 +58,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            threads: crate::dist::default_threads(),
+            threads: crate::ranks::default_threads(),
             batch_rows: 65_536,
             existing: ExistingOutput::Refuse,
             progress_every: Duration::from_secs(5),
@@ -235,36 +234,6 @@ pub fn prepare(job: &Job, sandbox: &Sandbox) -> Result<Prepared> {
         digest,
         provenance,
     })
-}
-
-/// The order partitions are handed out: largest first (so a long one does
-/// not start last), then by id.
-pub fn schedule(partitions: &[Partition], done: &[PartitionCommit]) -> Vec<usize> {
-    let mut todo: Vec<usize> = (0..partitions.len())
-        .filter(|&i| !done.iter().any(|c| c.id == partitions[i].id))
-        .collect();
-    todo.sort_by(|&a, &b| {
-        partitions[b]
-            .bytes
-            .cmp(&partitions[a].bytes)
-            .then(a.cmp(&b))
-    });
-    todo
-}
-
-/// Runs `job` on this process alone, with `options.threads` workers.
-pub fn run(job: &Job, sandbox: &Sandbox, options: &RunOptions) -> Result<Summary> {
-    cluster::run(job, sandbox, options, &crate::dist::Single)
-}
-
-/// Runs `job` as one rank of many (every rank calls it).
-pub fn run_ranks(
-    job: &Job,
-    sandbox: &Sandbox,
-    options: &RunOptions,
-    transport: &dyn crate::dist::Transport,
-) -> Result<Summary> {
-    cluster::run(job, sandbox, options, transport)
 }
 
 /// Writes the manifest and `_SUCCESS`, after checking that every partition

@@ -81,7 +81,7 @@ impl Provenance {
 }
 
 /// Row counts and file facts of one committed partition.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartitionCommit {
     pub id: usize,

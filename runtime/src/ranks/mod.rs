@@ -4,11 +4,47 @@
 //! hands out partitions; every rank, rank 0 included, works.
 //!
 //! The transport is a narrow interface (tagged byte messages to and from
-//! ranks, a broadcast): [`Single`] for one process, and MPI when the `mpi`
-//! feature is on and the process was started by a launcher.
+//! ranks, a broadcast): [`Single`] for one process, MPI when the `mpi`
+//! feature is on and the process was started by a launcher, and
+//! [`InProcess`] (threads of one process) for tests and benchmarks.
+//!
+//! Over it runs the rank protocol ([`messages`]): rank 0's
+//! [`Coordinator`] and each other rank's [`Worker`], state machines fed by
+//! thin loops ([`coordinator::lead`], [`worker::follow`]). What runs a
+//! partition is behind [`Runner`]: the job's worker pool, or
+//! [`Synthetic`] partitions that run in no time. [`run`] runs a job.
 
+pub mod coordinator;
+mod in_process;
+pub mod messages;
 #[cfg(feature = "mpi")]
 mod mpi;
+mod run;
+pub mod runner;
+pub mod simulate;
+pub mod worker;
+
+pub use coordinator::{largest_first, Coordinator, Gathered};
+pub use in_process::{Doorbell, InProcess};
+pub use messages::RankStats;
+pub use run::run;
+pub use runner::{Runner, Synthetic};
+pub use worker::Worker;
+
+/// A message that cannot be sent or received.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("rank {from} cannot send {tag:?} to rank {to}: the job has {size} rank(s)")]
+    NoSuchRank {
+        from: usize,
+        to: usize,
+        tag: Tag,
+        size: usize,
+    },
+    #[error("rank {rank} waits for a message, but no other rank is left to send one")]
+    Alone { rank: usize },
+}
 
 /// Kinds of message between ranks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,11 +89,11 @@ pub trait Transport {
     fn size(&self) -> usize;
     /// What launched the ranks, for logs ("mpirun", "single process", ...).
     fn launcher(&self) -> &str;
-    fn send(&self, to: usize, tag: Tag, bytes: &[u8]);
+    fn send(&self, to: usize, tag: Tag, bytes: &[u8]) -> Result<(), Error>;
     /// A message if one is waiting.
     fn try_recv(&self) -> Option<Received>;
     /// Waits for a message.
-    fn recv(&self) -> Received;
+    fn recv(&self) -> Result<Received, Error>;
     /// Rank `root`'s bytes, on every rank.
     fn broadcast(&self, root: usize, bytes: Vec<u8>) -> Vec<u8>;
     /// Whether `ok` holds on every rank.
@@ -81,14 +117,19 @@ impl Transport for Single {
     fn launcher(&self) -> &str {
         "single process"
     }
-    fn send(&self, to: usize, tag: Tag, _bytes: &[u8]) {
-        unreachable!("a single process has no rank {to} to send {tag:?} to")
+    fn send(&self, to: usize, tag: Tag, _bytes: &[u8]) -> Result<(), Error> {
+        Err(Error::NoSuchRank {
+            from: 0,
+            to,
+            tag,
+            size: 1,
+        })
     }
     fn try_recv(&self) -> Option<Received> {
         None
     }
-    fn recv(&self) -> Received {
-        unreachable!("a single process receives nothing")
+    fn recv(&self) -> Result<Received, Error> {
+        Err(Error::Alone { rank: 0 })
     }
     fn broadcast(&self, _root: usize, bytes: Vec<u8>) -> Vec<u8> {
         bytes
@@ -193,5 +234,23 @@ pub fn connect() -> Result<Box<dyn Transport>, String> {
             "started by an MPI launcher ({launcher}), but this wasmprep was built without MPI \
              (`--no-default-features`); rebuild with the default features, or run it directly"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_process_refuses_to_send_or_receive_without_panicking() {
+        let err = Single.send(1, Tag::Request, b"").unwrap_err();
+        assert!(
+            matches!(err, Error::NoSuchRank { to: 1, size: 1, .. }),
+            "{err}"
+        );
+        let err = Single.recv().unwrap_err();
+        assert!(matches!(err, Error::Alone { rank: 0 }), "{err}");
+        assert_eq!(Single.broadcast(0, b"x".to_vec()), b"x");
+        assert!(Single.try_recv().is_none());
     }
 }

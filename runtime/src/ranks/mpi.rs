@@ -6,7 +6,7 @@ use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
 use mpi::topology::{Communicator, SimpleCommunicator};
 use mpi::traits::Root;
 
-use super::{Received, Tag, Transport};
+use super::{Error, Received, Tag, Transport};
 
 pub struct MpiTransport {
     // Dropping the universe finalizes MPI, after the world is done with.
@@ -51,10 +51,20 @@ impl Transport for MpiTransport {
         &self.launcher
     }
 
-    fn send(&self, to: usize, tag: Tag, bytes: &[u8]) {
+    fn send(&self, to: usize, tag: Tag, bytes: &[u8]) -> Result<(), Error> {
+        let size = self.size();
+        if to >= size {
+            return Err(Error::NoSuchRank {
+                from: self.rank(),
+                to,
+                tag,
+                size,
+            });
+        }
         self.world
             .process_at_rank(to as i32)
             .send_with_tag(bytes, tag as i32);
+        Ok(())
     }
 
     fn try_recv(&self) -> Option<Received> {
@@ -62,9 +72,12 @@ impl Transport for MpiTransport {
         Some(Self::received(msg, status))
     }
 
-    fn recv(&self) -> Received {
+    fn recv(&self) -> Result<Received, Error> {
+        if self.size() == 1 {
+            return Err(Error::Alone { rank: 0 });
+        }
         let (msg, status) = self.world.any_process().matched_probe();
-        Self::received(msg, status)
+        Ok(Self::received(msg, status))
     }
 
     fn broadcast(&self, root: usize, bytes: Vec<u8>) -> Vec<u8> {
