@@ -205,6 +205,20 @@ fn read_all(
     CsvReader::open(path, options, cols, None, range, 1000, BadRows::Fail)?.collect()
 }
 
+/// A reader of all of `path` with the default layout.
+fn open_all(path: &Path, cols: &[CsvColumn], batch: usize, bad_rows: BadRows) -> CsvReader {
+    CsvReader::open(
+        path,
+        &CsvOptions::default(),
+        cols,
+        None,
+        None,
+        batch,
+        bad_rows,
+    )
+    .unwrap()
+}
+
 /// A file whose quoted values hold line breaks, the lines inside them
 /// shaped like records of their own.
 fn multiline_file(dir: &Path) -> (PathBuf, u64) {
@@ -263,16 +277,7 @@ fn batches_end_before_their_text_outgrows_the_byte_cap() {
     text.push_str(&format!("300,{}\n", "x".repeat(500)));
     std::fs::write(&path, &text).unwrap();
     let cols = columns(&[("id", DataType::Int64), ("name", DataType::Utf8)]);
-    let mut reader = CsvReader::open(
-        &path,
-        &CsvOptions::default(),
-        &cols,
-        None,
-        None,
-        1000,
-        BadRows::Reject,
-    )
-    .unwrap();
+    let mut reader = open_all(&path, &cols, 1000, BadRows::Reject);
     reader.set_max_batch_bytes(200);
     let mut ids = Vec::new();
     let mut batches = 0;
@@ -319,17 +324,7 @@ fn compressed_files_read_like_plain_ones_with_their_line_numbers() {
     gz.write_all(text.as_bytes()).unwrap();
     std::fs::write(&path, gz.finish().unwrap()).unwrap();
     let cols = columns(&[("id", DataType::Int64), ("name", DataType::Utf8)]);
-    let reader = CsvReader::open(
-        &path,
-        &CsvOptions::default(),
-        &cols,
-        None,
-        None,
-        64,
-        BadRows::Reject,
-    )
-    .unwrap();
-    let mut reader = reader;
+    let mut reader = open_all(&path, &cols, 64, BadRows::Reject);
     let mut rows = 0;
     while let Some(b) = reader.next_batch().unwrap() {
         rows += b.num_rows();
@@ -351,16 +346,7 @@ fn floats_too_large_for_their_type_are_out_of_range() {
     let path = dir.path().join("f.csv");
     std::fs::write(&path, "a,b\n1e40,1e300\ninf,-Infinity\n1,1e400\n").unwrap();
     let cols = columns(&[("a", DataType::Float32), ("b", DataType::Float64)]);
-    let mut reader = CsvReader::open(
-        &path,
-        &CsvOptions::default(),
-        &cols,
-        None,
-        None,
-        10,
-        BadRows::Reject,
-    )
-    .unwrap();
+    let mut reader = open_all(&path, &cols, 10, BadRows::Reject);
     let batch = reader.next_batch().unwrap().unwrap();
     assert_eq!(batch.num_rows(), 1, "only the row of infinities is kept");
     let rejected = reader.take_rejected();
