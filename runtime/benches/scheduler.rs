@@ -16,7 +16,7 @@
 
 use std::time::{Duration, Instant};
 
-use wasmprep::io::commit::PartitionCommit;
+use wasmprep::io::output::PartitionCommit;
 use wasmprep::ranks::messages::{decode, encode, Assign, Request};
 use wasmprep::ranks::simulate::{simulate, Report, Simulation};
 use wasmprep::ranks::{largest_first, Coordinator, Received, Tag};

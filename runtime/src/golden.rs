@@ -128,11 +128,12 @@ pub fn discover(dir: &Path) -> io::Result<Vec<Case>> {
 fn read_input(dir: &Path) -> Result<RecordBatch, String> {
     let csv = dir.join("input.csv");
     if csv.is_file() {
-        return typed_csv::read(&csv).map_err(|e| e.to_string());
+        return typed_csv::read(&csv).map_err(|e| crate::error::chain(&e));
     }
     let path = dir.join("input.parquet");
-    let (schema, batches) = io::parquet::read(&path, None, 65_536).map_err(|e| e.to_string())?;
-    arrow::compute::concat_batches(&schema, &batches).map_err(|e| e.to_string())
+    let (schema, batches) =
+        io::parquet::read(&path, None, 65_536).map_err(|e| crate::error::chain(&e))?;
+    arrow::compute::concat_batches(&schema, &batches).map_err(|e| crate::error::chain(&e))
 }
 
 impl Case {
@@ -174,7 +175,7 @@ impl Case {
         let expected_path = self.dir.join("expected.csv");
         if bless {
             let mut text = Vec::new();
-            typed_csv::write(&output, &mut text).map_err(|e| e.to_string())?;
+            typed_csv::write(&output, &mut text).map_err(|e| crate::error::chain(&e))?;
             std::fs::write(&expected_path, text)
                 .map_err(|e| format!("{}: {e}", expected_path.display()))?;
             return Ok(Outcome::Blessed);
@@ -185,7 +186,7 @@ impl Case {
                 expected_path.display()
             ));
         }
-        let expected = typed_csv::read(&expected_path).map_err(|e| e.to_string())?;
+        let expected = typed_csv::read(&expected_path).map_err(|e| crate::error::chain(&e))?;
         let differences = compare(&expected, &output, settings.float_tolerance);
         Ok(if differences.is_empty() {
             Outcome::Passed
@@ -207,12 +208,12 @@ impl Case {
         };
         let loaded = sandbox
             .load(plugin, plugin_settings)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::error::chain(&e))?;
         let plan = loaded
             .contract()
             .bind(&input.schema())
-            .map_err(|e| e.to_string())?;
-        let mut instance = loaded.instantiate().map_err(|e| e.to_string())?;
+            .map_err(|e| crate::error::chain(&e))?;
+        let mut instance = loaded.instantiate().map_err(|e| crate::error::chain(&e))?;
         let at = BatchLocation {
             source: format!("case {}", self.name),
             batch: 0,
@@ -221,7 +222,7 @@ impl Case {
         };
         instance
             .process(&plan, input, &at)
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::error::chain(&e))
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod alloc;
 pub mod crash;
+pub mod error;
 pub mod exec;
 pub mod golden;
 pub mod io;

@@ -2,6 +2,7 @@
 
 mod plan;
 mod plugin;
+mod progress;
 mod run;
 mod sample;
 mod validate;

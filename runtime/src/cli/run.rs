@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use wasmprep::exec::{self, RunOptions};
-use wasmprep::io::commit::ExistingOutput;
+use wasmprep::io::output::ExistingOutput;
 use wasmprep::job::Job;
 use wasmprep::sandbox::{ModuleCache, Sandbox};
 
@@ -87,6 +87,7 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     }
     if rank == 0 {
         tracing::info!(job = job.name.as_str(), output = %job.output.display(), "Starting.");
+        options.progress = Some(std::sync::Arc::new(super::progress::ProgressView::new()));
     }
     let outcome = wasmprep::ranks::run(&job, &sandbox, &options, transport.as_ref());
     // Rank 0 reports, then every rank leaves together.

@@ -9,7 +9,7 @@ use std::thread::Scope;
 
 use super::partition::run_partition;
 use super::{Error, Prepared};
-use crate::io::commit::{OutputDir, PartitionCommit};
+use crate::io::output::{OutputDir, PartitionCommit};
 use crate::job::Job;
 
 /// What became of a partition.
@@ -68,13 +68,13 @@ impl<'a> Pool<'a> {
             let span = tracing::Span::current();
             scope.spawn(move || {
                 let _span = span.enter();
-                let mut pipeline = prepared.pipeline.worker();
+                let mut steps = super::steps::Steps::new(&prepared.pipeline);
                 while let Some(index) = next(&shared.queue) {
                     let partition = &prepared.plan.partitions[index];
                     let event = match run_partition(
                         job,
                         prepared,
-                        &mut pipeline,
+                        &mut steps,
                         partition,
                         out,
                         batch_rows,

@@ -1,88 +1,68 @@
-//! Rank 0's progress display: a bar on a terminal, periodic log lines
-//! otherwise.
+//! Rank 0's progress, as events: the library counts, and tells a
+//! [`ProgressObserver`] (the binary draws a bar on a terminal, or logs
+//! lines); it never draws.
 
-use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use crate::io::commit::PartitionCommit;
+use crate::io::output::PartitionCommit;
 
+/// Where a run stands.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Progress {
-    total: usize,
-    total_bytes: u64,
-    done: usize,
-    bytes: u64,
-    rows: u64,
-    started: Instant,
-    last: Instant,
-    every: Duration,
-    bar: bool,
+    /// Partitions to run (not counting those kept by `--resume`), and done.
+    pub partitions: usize,
+    pub done: usize,
+    /// Input bytes of the partitions to run, and of those done.
+    pub total_bytes: u64,
+    pub bytes: u64,
+    /// Rows read by the partitions done.
+    pub rows: u64,
+    /// Since the run started.
+    pub elapsed: Duration,
 }
 
-impl Progress {
-    pub fn new(total: usize, total_bytes: u64, every: Duration) -> Self {
-        let bar = std::io::stderr().is_terminal()
-            && std::env::var_os("WASMPREP_NO_PROGRESS_BAR").is_none();
-        Progress {
-            total,
-            total_bytes,
-            done: 0,
-            bytes: 0,
-            rows: 0,
-            started: Instant::now(),
-            last: Instant::now(),
-            every: if bar {
-                Duration::from_millis(200)
-            } else {
-                every
+/// Told of progress. `update` is called often (every turn of rank 0's
+/// loop, and after each commit): it decides itself how often to show it.
+pub trait ProgressObserver: Send + Sync + std::fmt::Debug {
+    fn update(&self, progress: &Progress);
+    /// The run is over (it succeeded or not).
+    fn finish(&self) {}
+}
+
+/// The counts behind [`Progress`].
+#[derive(Debug)]
+pub(crate) struct Counter {
+    progress: Progress,
+    started: Instant,
+}
+
+impl Counter {
+    pub fn new(partitions: usize, total_bytes: u64) -> Self {
+        Counter {
+            progress: Progress {
+                partitions,
+                done: 0,
+                total_bytes,
+                bytes: 0,
+                rows: 0,
+                elapsed: Duration::ZERO,
             },
-            bar,
+            started: Instant::now(),
         }
     }
 
+    /// Counts a committed partition of `input_bytes`.
     pub fn add(&mut self, commit: &PartitionCommit, input_bytes: u64) {
-        self.done += 1;
-        self.rows += commit.rows_read;
-        self.bytes += input_bytes;
+        self.progress.done += 1;
+        self.progress.rows += commit.rows_read;
+        self.progress.bytes += input_bytes;
     }
 
-    fn line(&self) -> String {
-        let secs = self.started.elapsed().as_secs_f64().max(1e-9);
-        format!(
-            "{}/{} partitions, {} rows, {:.0} MB/s",
-            self.done,
-            self.total,
-            self.rows,
-            self.bytes as f64 / secs / 1e6
-        )
-    }
-
-    /// Shows progress if it is time to.
-    pub fn tick(&mut self) {
-        if self.last.elapsed() < self.every || self.total == 0 {
-            return;
-        }
-        self.last = Instant::now();
-        if self.bar {
-            let width = 30;
-            let filled = (width as u64 * self.bytes / self.total_bytes.max(1)) as usize;
-            let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\r[{}{}] {}   ",
-                "#".repeat(filled),
-                " ".repeat(width - filled.min(width)),
-                self.line()
-            );
-            let _ = err.flush();
-        } else {
-            tracing::info!("Progress: {}.", self.line());
-        }
-    }
-
-    /// Clears the bar.
-    pub fn finish(&mut self) {
-        if self.bar && self.total > 0 {
-            let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(100));
+    /// Where the run stands now.
+    pub fn now(&self) -> Progress {
+        Progress {
+            elapsed: self.started.elapsed(),
+            ..self.progress
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Reading and writing data: CSV with an explicit schema, Parquet, and the
 //! typed CSV of golden test cases. Readers and writers know no plugins.
 
-pub mod commit;
 pub mod compression;
 pub mod csv;
+pub mod output;
 pub mod parquet;
 pub mod typed_csv;
 pub mod verify;
@@ -14,10 +14,26 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
+    /// The OS error is the source (`{:#}` shows it).
+    #[error("{}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// The Parquet library's error is the source.
+    #[error("{}: {context}", path.display())]
+    Parquet {
+        path: PathBuf,
+        /// What was being done: `reading`, `writing`, `reading the footer`.
+        context: &'static str,
+        source: ::parquet::errors::ParquetError,
+    },
+    /// Decoding a batch of a Parquet file failed; Arrow's error is the
+    /// source.
+    #[error("{}: reading a batch", path.display())]
+    ReadBatch {
+        path: PathBuf,
+        source: arrow::error::ArrowError,
     },
     #[error("{0}")]
     Options(String),
@@ -27,8 +43,8 @@ pub enum Error {
     HeaderMismatch { path: PathBuf, detail: String },
     #[error("{}: {message}", path.display())]
     Format { path: PathBuf, message: String },
-    #[error("{0}")]
-    Arrow(String),
+    #[error("building a batch")]
+    Arrow(#[from] arrow::error::ArrowError),
     /// Something in a Parquet file the reader cannot represent faithfully.
     #[error("{}: {}{what}", path.display(), column.as_ref().map(|c| format!("column `{c}`: ")).unwrap_or_default())]
     Unsupported {

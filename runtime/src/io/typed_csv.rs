@@ -102,7 +102,7 @@ pub fn read(path: &Path) -> Result<RecordBatch> {
     )?;
     let schema = reader.schema();
     let batches = reader.collect::<Result<Vec<_>>>()?;
-    concat_batches(&schema, &batches).map_err(|e| Error::Arrow(e.to_string()))
+    concat_batches(&schema, &batches).map_err(Error::Arrow)
 }
 
 /// Writes `batch` as typed CSV.

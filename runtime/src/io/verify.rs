@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::commit::{size_and_sha256, PartitionCommit, MANIFEST, PROVENANCE_PREFIX, SUCCESS};
+use super::output::{size_and_sha256, PartitionCommit, MANIFEST, PROVENANCE_PREFIX, SUCCESS};
 
 /// What a verification found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -7,7 +7,8 @@ pub mod spec;
 
 use std::path::{Path, PathBuf};
 
-pub use pipeline::{Pipeline, StagePlan, Worker};
+pub(crate) use pipeline::Stage;
+pub use pipeline::{Pipeline, StagePlan};
 pub use plan::{Partition, PartitionInput, Plan};
 pub use spec::{BadRowPolicy, Format, JobSpec, QuarantineFormat, Step};
 
@@ -17,7 +18,8 @@ pub use spec::{BadRowPolicy, Format, JobSpec, QuarantineFormat, Step};
 pub enum Error {
     #[error("{0}")]
     Spec(String),
-    #[error("{}: {source}", path.display())]
+    /// The OS error is the source.
+    #[error("{}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,

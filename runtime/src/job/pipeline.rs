@@ -1,25 +1,21 @@
-//! The pipeline: the job's steps checked against the input schema (before
-//! any data flows), and applied to batches.
+//! The pipeline: the job's steps checked against the input schema, before
+//! any data flows. Running it over batches is `exec`'s (`exec::steps`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, RecordBatch, Scalar,
-    StringArray,
-};
-use arrow::compute::kernels::zip::zip;
-use arrow::compute::{cast_with_options, is_not_null, CastOptions};
+use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+use arrow::compute::{cast_with_options, CastOptions};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
 use super::spec::{PluginStep, Step};
 use super::{Error, Result};
-use crate::sandbox::{BatchLocation, Plugin, PluginInstance, PluginSettings, Sandbox, StepPlan};
+use crate::sandbox::{Plugin, PluginSettings, Sandbox, StepPlan};
 use crate::schema::type_name;
 
-/// One step, bound to the schema it receives.
+/// One step, bound to the schema it receives: what `exec` runs.
 #[derive(Clone)]
-enum Stage {
+pub(crate) enum Stage {
     Select(Vec<usize>),
     Rename,
     Cast(Vec<(usize, DataType)>),
@@ -38,7 +34,8 @@ pub struct StagePlan {
 
 /// The steps of a job bound to its input schema.
 pub struct Pipeline {
-    stages: Vec<(Stage, SchemaRef)>,
+    /// Each step bound, with the schema it produces.
+    pub(crate) stages: Vec<(Stage, SchemaRef)>,
     /// Input columns the pipeline uses (indices into the full input
     /// schema, in order); the others are never read.
     pub projection: Vec<usize>,
@@ -141,14 +138,6 @@ impl Pipeline {
                 _ => None,
             })
             .collect()
-    }
-
-    /// A worker's handle: its own plugin instances, made on first use.
-    pub fn worker(&self) -> Worker<'_> {
-        Worker {
-            pipeline: self,
-            instances: self.stages.iter().map(|_| None).collect(),
-        }
     }
 }
 
@@ -269,7 +258,7 @@ fn bind(
                 let plan = plugin
                     .contract()
                     .bind(&schema)
-                    .map_err(|e| fail(e.to_string()))?;
+                    .map_err(|e| fail(crate::error::chain(&e)))?;
                 schema = plan.output_schema.clone();
                 Stage::Plugin(plugin, plan)
             }
@@ -331,39 +320,6 @@ fn bind_fill_null(
     Ok(bound)
 }
 
-/// The first row where a cast to a float type turned a finite value (or a
-/// number written in text) into an infinity: arrow's casts saturate there
-/// silently, as `1e40` becomes `inf` in a float32.
-fn float_overflow(from: &ArrayRef, to: &ArrayRef) -> Option<usize> {
-    if !to.data_type().is_floating() {
-        return None;
-    }
-    let wide = arrow::compute::cast(to, &DataType::Float64).ok()?;
-    let wide = wide.as_any().downcast_ref::<Float64Array>()?;
-    let infinite = |i: usize| wide.is_valid(i) && wide.value(i).is_infinite();
-    let first = (0..wide.len()).find(|&i| infinite(i))?;
-    let source_infinite: Box<dyn Fn(usize) -> bool> = match from.data_type() {
-        t if t.is_floating() => {
-            let f = arrow::compute::cast(from, &DataType::Float64).ok()?;
-            Box::new(move |i| {
-                f.as_primitive::<arrow::datatypes::Float64Type>()
-                    .value(i)
-                    .is_infinite()
-            })
-        }
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-            let text = arrow::compute::cast(from, &DataType::Utf8).ok()?;
-            Box::new(move |i| {
-                let t = text.as_string::<i32>().value(i).trim();
-                let t = t.trim_start_matches(['+', '-']);
-                t.eq_ignore_ascii_case("inf") || t.eq_ignore_ascii_case("infinity")
-            })
-        }
-        _ => Box::new(|_| false),
-    };
-    (first..wide.len()).find(|&i| infinite(i) && !source_infinite(i))
-}
-
 /// Names of input columns the steps read or carry to the output: every
 /// column that reaches the output (all of them when there are no steps),
 /// traced back through the steps, plus what plugins read. Only a column that
@@ -404,84 +360,4 @@ fn needed_input(
         };
     }
     needed
-}
-
-/// A worker's view of the pipeline: its own plugin instances.
-pub struct Worker<'p> {
-    pipeline: &'p Pipeline,
-    instances: Vec<Option<PluginInstance>>,
-}
-
-impl Worker<'_> {
-    /// Runs every step over `batch` (of the pipeline's source schema).
-    pub fn process(&mut self, mut batch: RecordBatch, at: &BatchLocation) -> Result<RecordBatch> {
-        for (index, (stage, schema)) in self.pipeline.stages.iter().enumerate() {
-            let fail = |kind: &'static str, message: String| Error::Step {
-                index,
-                kind,
-                message,
-            };
-            batch = match stage {
-                Stage::Select(indices) => batch
-                    .project(indices)
-                    .map_err(|e| fail("select", e.to_string()))?,
-                Stage::Rename => RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
-                    .map_err(|e| fail("rename", e.to_string()))?,
-                Stage::Cast(casts) => {
-                    let mut columns = batch.columns().to_vec();
-                    let strict = CastOptions {
-                        safe: false,
-                        ..CastOptions::default()
-                    };
-                    for (i, to) in casts {
-                        let name = schema.field(*i).name();
-                        let cast = cast_with_options(&columns[*i], to, &strict)
-                            .map_err(|e| fail("cast", format!("{at}: column `{name}`: {e}")))?;
-                        if let Some(row) = float_overflow(&columns[*i], &cast) {
-                            return Err(fail(
-                                "cast",
-                                format!(
-                                    "{at}: column `{name}`, row {}: the value is out of range for {}",
-                                    at.first_row + row as u64,
-                                    type_name(to)
-                                ),
-                            ));
-                        }
-                        columns[*i] = cast;
-                    }
-                    RecordBatch::try_new(schema.clone(), columns)
-                        .map_err(|e| fail("cast", e.to_string()))?
-                }
-                Stage::FillNull(fills) => {
-                    let mut columns = batch.columns().to_vec();
-                    for (i, value) in fills {
-                        if columns[*i].null_count() == 0 {
-                            continue;
-                        }
-                        let mask = is_not_null(&columns[*i])
-                            .map_err(|e| fail("fill_null", e.to_string()))?;
-                        columns[*i] = zip(&mask, &columns[*i], &Scalar::new(value.clone()))
-                            .map_err(|e| fail("fill_null", e.to_string()))?;
-                    }
-                    RecordBatch::try_new(schema.clone(), columns)
-                        .map_err(|e| fail("fill_null", e.to_string()))?
-                }
-                Stage::Plugin(plugin, plan) => {
-                    let instance = match &mut self.instances[index] {
-                        Some(i) => i,
-                        slot => slot.insert(plugin.instantiate()?),
-                    };
-                    match instance.process(plan, &batch, at) {
-                        Ok(out) => out,
-                        Err(e) => {
-                            // A failed instance is not reused.
-                            self.instances[index] = None;
-                            return Err(e.into());
-                        }
-                    }
-                }
-            };
-        }
-        Ok(batch)
-    }
 }

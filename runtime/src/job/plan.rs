@@ -4,9 +4,8 @@
 //! plans them.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use arrow::datatypes::{Schema, SchemaRef};
+use arrow::datatypes::SchemaRef;
 use serde::Serialize;
 
 use super::{Error, Format, Job, Result};
@@ -39,7 +38,7 @@ pub struct Partition {
 
 impl Partition {
     pub fn part_name(&self) -> String {
-        format!("part-{:05}.parquet", self.id)
+        crate::io::output::layout::part_file(self.id)
     }
 
     /// Where the partition reads, for messages: `file.csv bytes 0..67108864`.
@@ -222,11 +221,7 @@ pub fn plan(job: &Job) -> Result<Plan> {
                     });
                 }
             }
-            let fields: Vec<arrow::datatypes::Field> = columns
-                .iter()
-                .map(|c| arrow::datatypes::Field::new(&c.name, c.data_type.clone(), true))
-                .collect();
-            Arc::new(Schema::new(fields))
+            crate::io::csv::schema_of(&columns)
         }
         Format::Parquet => {
             let mut schema: Option<SchemaRef> = None;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Error, Result};
 use crate::io::csv::{CsvColumn, CsvOptions};
+pub use crate::io::output::QuarantineFormat;
 use crate::io::parquet::{Codec, WriteOptions};
 use crate::sandbox::{Grants, Limits, PluginSettings};
 use crate::schema::{parse_type, TYPE_NAMES};
@@ -49,17 +50,6 @@ pub enum BadRowPolicy {
     Fail,
     /// Write the raw line under the output's `_rejected/` and go on.
     Quarantine,
-}
-
-/// How quarantined rows are written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuarantineFormat {
-    /// `file,line,column,reason,record` per row.
-    #[default]
-    Csv,
-    /// One JSON object per row.
-    Jsonl,
 }
 
 /// The data to read.

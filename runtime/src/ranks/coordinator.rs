@@ -5,14 +5,15 @@
 //! loop that feeds it from the transport and rank 0's own workers.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::messages::{decode, encode, lost, unreadable, Assign, Done, Failure, Final, Request};
 use super::runner::{Outcome, Runner};
 use super::{RankStats, Received, Tag, Transport};
-use crate::exec::progress::Progress;
+use crate::exec::progress::{Counter, ProgressObserver};
 use crate::exec::Result;
-use crate::io::commit::PartitionCommit;
+use crate::io::output::PartitionCommit;
 
 /// How long rank 0 waits for its workers before looking for messages
 /// again. Partitions are queued one ahead, so the round trip to rank 0 is
@@ -49,7 +50,7 @@ pub struct Coordinator {
     /// Input bytes per partition, for progress.
     bytes: Vec<u64>,
     /// Shown when asked for (the job shows it, tests do not).
-    progress: Option<Progress>,
+    progress: Option<(Counter, Arc<dyn ProgressObserver>)>,
     commits: Vec<PartitionCommit>,
     failure: Option<Failure>,
     /// What each other rank reported when it left.
@@ -81,11 +82,18 @@ impl Coordinator {
         }
     }
 
-    /// Logs progress every `every`.
-    pub fn with_progress(mut self, every: Duration) -> Self {
+    /// Tells `observer` of progress.
+    pub fn with_progress(mut self, observer: Arc<dyn ProgressObserver>) -> Self {
         let total = self.queue.iter().map(|&i| self.bytes[i]).sum();
-        self.progress = Some(Progress::new(self.queue.len(), total, every));
+        self.progress = Some((Counter::new(self.queue.len(), total), observer));
         self
+    }
+
+    /// Tells the observer where the run stands.
+    fn show_progress(&self) {
+        if let Some((counter, observer)) = &self.progress {
+            observer.update(&counter.now());
+        }
     }
 
     /// Whether enough is left to queue one partition ahead per rank
@@ -108,8 +116,8 @@ impl Coordinator {
     }
 
     fn commit(&mut self, c: PartitionCommit) {
-        if let Some(p) = &mut self.progress {
-            p.add(&c, self.bytes[c.id]);
+        if let Some((counter, _)) = &mut self.progress {
+            counter.add(&c, self.bytes[c.id]);
         }
         self.commits.push(c);
     }
@@ -230,8 +238,8 @@ impl Coordinator {
 
     /// The end: what was gathered, with rank 0's own statistics.
     pub fn gathered(mut self, waited: Duration, started: Instant) -> Gathered {
-        if let Some(p) = &mut self.progress {
-            p.finish();
+        if let Some((_, observer)) = &self.progress {
+            observer.finish();
         }
         self.own.mean_partition_wait_ms =
             waited.as_secs_f64() * 1e3 / self.own.partitions.max(1) as f64;
@@ -276,9 +284,7 @@ pub fn lead(
             }
         }
         busy |= coordinator.feed(runner);
-        if let Some(p) = &mut coordinator.progress {
-            p.tick();
-        }
+        coordinator.show_progress();
         if coordinator.finished(runner.in_flight()) {
             return Ok(coordinator.gathered(runner.waited(), started));
         }

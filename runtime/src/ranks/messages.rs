@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::exec::{Error, Result};
-use crate::io::commit::PartitionCommit;
+use crate::io::output::PartitionCommit;
 
 /// Rank 0's decision to start, broadcast to every rank.
 #[derive(Serialize, Deserialize)]
@@ -96,7 +96,7 @@ pub fn encode(value: &impl Serialize) -> Vec<u8> {
 /// rank, never a panic.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8], from: usize) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| {
-        failed_elsewhere(format!(
+        Error::Protocol(format!(
             "a message from rank {from} could not be read ({e}); do all ranks run wasmprep {}?",
             env!("CARGO_PKG_VERSION")
         ))
@@ -108,18 +108,18 @@ pub fn unreadable(rank: usize, e: Error) -> Failure {
     Failure {
         rank,
         partition: None,
-        message: e.to_string(),
+        message: crate::error::chain(&e),
     }
 }
 
-/// The error every rank but 0 returns when the job failed elsewhere.
+/// The error a rank returns when the job failed elsewhere.
 pub fn failed_elsewhere(message: String) -> Error {
-    Error::Io(crate::io::Error::Options(message))
+    Error::Remote { message }
 }
 
 /// A transport's error as the job's.
 pub fn lost(e: super::Error) -> Error {
-    failed_elsewhere(e.to_string())
+    Error::Protocol(e.to_string())
 }
 
 #[cfg(test)]

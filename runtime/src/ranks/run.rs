@@ -11,7 +11,7 @@ use super::worker::{self, Worker};
 use super::{Tag, Transport};
 use crate::exec::pool::{Pool, Shared};
 use crate::exec::{finish, prepare, Error, Prepared, Result, RunOptions, Summary};
-use crate::io::commit::{OutputDir, PartitionCommit};
+use crate::io::output::{OutputDir, PartitionCommit};
 use crate::job::Job;
 use crate::sandbox::Sandbox;
 
@@ -50,7 +50,7 @@ fn start(
             todo: p.plan.partitions.len() - kept.len(),
         },
         Err(e) => Start {
-            error: Some(format!("{e:#}")),
+            error: Some(crate::error::chain(e)),
             digest: String::new(),
             todo: 0,
         },
@@ -88,8 +88,10 @@ fn lead(
         partitions = todo.len(),
         "Running."
     );
-    let coordinator = Coordinator::new(transport.size(), options.threads, todo, bytes)
-        .with_progress(options.progress_every);
+    let mut coordinator = Coordinator::new(transport.size(), options.threads, todo, bytes);
+    if let Some(observer) = &options.progress {
+        coordinator = coordinator.with_progress(observer.clone());
+    }
     let shared = Shared::default();
     let gathered = std::thread::scope(|scope| {
         let mut pool = pool(scope, &shared, job, &prepared, &out, options);
@@ -99,7 +101,10 @@ fn lead(
         Some(f) => Err(failure_error(&prepared, &f)),
         None => conclude(job, &prepared, &out, kept, gathered.commits, started),
     };
-    coordinator::announce(transport, outcome.as_ref().err().map(|e| format!("{e:#}")))?;
+    coordinator::announce(
+        transport,
+        outcome.as_ref().err().map(|e| crate::error::chain(e)),
+    )?;
     outcome.map(|summary| Summary {
         ranks: gathered.stats,
         ..summary
@@ -167,7 +172,7 @@ fn check(rank: usize, prepared: Result<Prepared>, start: &Start) -> Result<Prepa
         Ok(_) => "it sees a different job than rank 0 (input files, spec, plugins or wasmprep \
                   version differ)"
             .to_string(),
-        Err(e) => format!("{e:#}"),
+        Err(e) => crate::error::chain(&e),
     };
     Err(Failure {
         rank,

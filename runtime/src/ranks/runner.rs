@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::in_process::Doorbell;
 use crate::exec::pool::{Event, Pool};
-use crate::io::commit::PartitionCommit;
+use crate::io::output::PartitionCommit;
 
 /// What became of a partition (by index in the plan).
 #[derive(Debug)]
@@ -52,7 +52,7 @@ impl Runner for Pool<'_> {
             Event::Committed(c) => Outcome::Committed(c),
             Event::Failed { partition, error } => Outcome::Failed {
                 partition,
-                message: format!("{error:#}"),
+                message: crate::error::chain(&error),
             },
             Event::Cancelled => Outcome::Cancelled,
         })

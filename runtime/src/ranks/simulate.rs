@@ -117,7 +117,7 @@ fn follow(transport: &InProcess, mut runner: Synthetic, threads: usize) -> Resul
         Instant::now(),
     )
     .and_then(|_| worker::wait_final(transport));
-    outcome.map(|_| ()).map_err(|e| format!("{e:#}"))
+    outcome.map(|_| ()).map_err(|e| crate::error::chain(&e))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::messages::{
 use super::runner::{Outcome, Runner};
 use super::{RankStats, Received, Tag, Transport};
 use crate::exec::{Result, Summary};
-use crate::io::commit::PartitionCommit;
+use crate::io::output::PartitionCommit;
 
 /// How long a worker rank waits for its workers before looking for
 /// messages again (see [`super::coordinator::POLL`]).

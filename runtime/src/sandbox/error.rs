@@ -129,7 +129,7 @@ impl fmt::Display for BatchProblem {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("cannot read plugin {}: {source}", path.display())]
+    #[error("cannot read plugin {}", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,

@@ -3,12 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::sync::atomic::AtomicBool;
+
 use anyhow::{bail, Context};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use wasmprep::io::csv::{BadRows, CsvOptions, CsvReader};
+use wasmprep::exec::source::Source;
+use wasmprep::exec::steps::Steps;
+use wasmprep::exec::stream::{stream, Sink};
+use wasmprep::io::csv::{BadRows, CsvOptions, CsvReader, RowError};
 use wasmprep::io::{parquet, typed_csv};
-use wasmprep::sandbox::{BatchLocation, ModuleCache, PluginSettings, Sandbox};
+use wasmprep::job::spec::PluginStep;
+use wasmprep::job::{Pipeline, Step};
+use wasmprep::sandbox::{ModuleCache, Sandbox};
 
 use super::ConfigArgs;
 
@@ -49,12 +56,6 @@ pub struct Args {
     pub config: ConfigArgs,
 }
 
-/// Batches of the input, and their schema.
-type Batches = (
-    SchemaRef,
-    Box<dyn Iterator<Item = anyhow::Result<RecordBatch>>>,
-);
-
 /// How a CSV file is read: columns, options, byte range.
 type CsvLayout = (
     Vec<wasmprep::io::csv::CsvColumn>,
@@ -62,31 +63,35 @@ type CsvLayout = (
     Option<(u64, u64)>,
 );
 
-fn read_input(args: &Args) -> anyhow::Result<Batches> {
-    let path = &args.input;
-    if is_parquet(path) {
-        let reader = parquet::open(path, None, args.batch_rows)?;
-        let schema = arrow::record_batch::RecordBatchReader::schema(&reader);
-        return Ok((
-            schema,
-            Box::new(reader.map(|b| b.context("reading the input"))),
-        ));
+/// The input's schema, and a function that opens it read through a
+/// projection.
+fn input_schema(args: &Args) -> anyhow::Result<(SchemaRef, Option<CsvLayout>)> {
+    if is_parquet(&args.input) {
+        return Ok((parquet::layout(&args.input)?.0, None));
     }
-    let (columns, options, range) = csv_layout(path, args.schema.as_deref())?;
+    let layout = csv_layout(&args.input, args.schema.as_deref())?;
+    let schema = wasmprep::io::csv::schema_of(&layout.0);
+    Ok((schema, Some(layout)))
+}
+
+fn open_source(
+    args: &Args,
+    csv: Option<CsvLayout>,
+    projection: &[usize],
+) -> anyhow::Result<Source> {
+    let Some((columns, options, range)) = csv else {
+        return Ok(Source::parquet(&args.input, projection, args.batch_rows)?);
+    };
     let reader = CsvReader::open(
-        path,
+        &args.input,
         &options,
         &columns,
-        None,
+        Some(projection),
         range,
         args.batch_rows,
         BadRows::Fail,
     )?;
-    let schema = reader.schema();
-    Ok((
-        schema,
-        Box::new(reader.map(|b| b.map_err(anyhow::Error::from))),
-    ))
+    Ok(Source::Csv(Box::new(reader)))
 }
 
 fn is_parquet(path: &Path) -> bool {
@@ -122,81 +127,110 @@ fn csv_layout(path: &Path, schema: Option<&str>) -> anyhow::Result<CsvLayout> {
 
 pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     let sandbox = Sandbox::new(cache)?;
-    let settings = PluginSettings {
+    let step = Step::Plugin(PluginStep {
+        path: args.plugin.clone(),
         config: args.config.entries()?,
-        ..PluginSettings::default()
+        limits: Default::default(),
+        grants: Default::default(),
+    });
+    let (schema, csv) = input_schema(&args)?;
+    let pipeline = Pipeline::build(&sandbox, &[step], &schema)?;
+    let mut source = open_source(&args, csv, &pipeline.projection)?;
+    let mut sink = match &args.output {
+        Some(path) => Output::File(Box::new(ParquetFile::create(
+            path,
+            pipeline.output_schema.clone(),
+        )?)),
+        None => Output::Table(Vec::new()),
     };
-    let plugin = sandbox.load(&args.plugin, settings)?;
-    let (schema, batches) = read_input(&args)?;
-    let plan = plugin.contract().bind(&schema)?;
-    let mut instance = plugin.instantiate()?;
-    let mut first_row = 0u64;
-    let mut outputs = Vec::new();
-    let mut writer = match &args.output {
-        Some(path) => Some(parquet_writer(path, plan.output_schema.clone())?),
-        None => None,
-    };
-    let source = args.input.display().to_string();
-    let (mut rows_in, mut rows_out) = (0u64, 0u64);
-    for (index, batch) in batches.enumerate() {
-        let batch = batch?;
-        let at = BatchLocation {
-            source: source.clone(),
-            batch: index,
-            first_row,
-            rows: batch.num_rows(),
-        };
-        first_row += batch.num_rows() as u64;
-        rows_in += batch.num_rows() as u64;
-        let out = instance.process(&plan, &batch, &at)?;
-        rows_out += out.num_rows() as u64;
-        match &mut writer {
-            Some(w) => w.write(&out)?,
-            None => outputs.push(out),
-        }
-    }
-    if is_parquet(&args.input) {
-        let expected = parquet::footer_rows(&args.input)?;
-        if let Err(e) = parquet::check_rows_read(&args.input, "the file", expected, rows_in) {
-            // No output rather than a short (and unfinished) one.
-            if let Some(path) = &args.output {
-                let _ = std::fs::remove_file(path);
-            }
-            return Err(e.into());
-        }
-    }
-    match (writer, &args.output) {
-        (Some(w), Some(path)) => {
-            let mut file = w.into_inner()?;
-            parquet::footer::type_defined_float_order(&mut file)?;
+    let name = args.input.display().to_string();
+    let never = AtomicBool::new(false);
+    let counts = stream(
+        &mut source,
+        &mut Steps::new(&pipeline),
+        &name,
+        &never,
+        &mut sink,
+    )?;
+    match (sink, &args.output) {
+        (Output::File(file), Some(path)) => {
+            file.finish(path)?;
             eprintln!(
-                "{rows_in} rows in, {rows_out} rows out -> {}",
+                "{} rows in, {} rows out -> {}",
+                counts.rows_in,
+                counts.rows_out,
                 path.display()
             );
         }
-        _ => print_table(&plan.output_schema, &outputs, args.limit)?,
+        (Output::Table(batches), _) => print_table(&pipeline.output_schema, &batches, args.limit)?,
+        (Output::File(_), None) => unreachable!("a file only with --output"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn parquet_writer(
-    path: &Path,
-    schema: SchemaRef,
-) -> anyhow::Result<::parquet::arrow::ArrowWriter<std::fs::File>> {
-    // Read and write: the footer is read back to fix its float orders.
-    let file = std::fs::File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    let props = parquet::WriteOptions::default().properties(&schema)?;
-    Ok(::parquet::arrow::ArrowWriter::try_new(
-        file,
-        schema,
-        Some(props),
-    )?)
+/// Where `plugin run` puts its result.
+enum Output {
+    /// A Parquet file, renamed into place when complete.
+    File(Box<ParquetFile>),
+    /// Batches to print.
+    Table(Vec<RecordBatch>),
+}
+
+impl Sink for Output {
+    fn rejected(&mut self, _: RowError) {
+        unreachable!("plugin run reads with BadRows::Fail")
+    }
+
+    fn write(&mut self, batch: RecordBatch) -> wasmprep::exec::Result<()> {
+        match self {
+            Output::File(f) => f.write(&batch),
+            Output::Table(batches) => {
+                batches.push(batch);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A Parquet file written under a temporary name beside its destination.
+struct ParquetFile {
+    writer: ::parquet::arrow::ArrowWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl ParquetFile {
+    fn create(path: &Path, schema: SchemaRef) -> anyhow::Result<Self> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".wasmprep-")
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a file in {}", dir.display()))?;
+        let props = parquet::WriteOptions::default().properties(&schema)?;
+        let writer = ::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))?;
+        Ok(ParquetFile {
+            writer,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn write(&mut self, batch: &RecordBatch) -> wasmprep::exec::Result<()> {
+        self.writer
+            .write(batch)
+            .map_err(|e| parquet::writing(&self.path)(e).into())
+    }
+
+    /// Completes the file (float orders every reader knows) and renames it
+    /// to `path`.
+    fn finish(self, path: &Path) -> anyhow::Result<()> {
+        let mut tmp = self.writer.into_inner()?;
+        parquet::footer::type_defined_float_order(tmp.as_file_mut())?;
+        tmp.persist(path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(())
+    }
 }
 
 fn print_table(schema: &SchemaRef, batches: &[RecordBatch], limit: usize) -> anyhow::Result<()> {

@@ -174,6 +174,10 @@ pub struct CsvReader {
     max_batch_bytes: usize,
     /// Raw bytes of the records read into the batch being built.
     batch_raw_bytes: usize,
+    /// File offset of the first row of the batch being built, and of the
+    /// last batch returned (for [`CsvReader::first_line_of_last_batch`]).
+    batch_first: u64,
+    last_batch_first: u64,
     /// `CsvOptions::newlines_in_values`: whether a record may span lines.
     newlines_in_values: bool,
     nulls: Vec<Vec<u8>>,
@@ -252,37 +256,19 @@ impl CsvReader {
         if start > 0 {
             file.seek(SeekFrom::Start(start - 1)).map_err(io)?;
         }
-        let mut builders: Vec<Option<ColumnBuilder>> = Vec::with_capacity(columns.len());
-        let mut fields = Vec::new();
-        for (i, c) in columns.iter().enumerate() {
-            if projection.is_some_and(|p| !p.contains(&i)) {
-                builders.push(None);
-                continue;
-            }
-            let parser = Parser::for_type(&c.data_type, c.format.as_deref()).ok_or_else(|| {
-                Error::Options(format!(
-                    "column `{}`: CSV cannot hold {}",
-                    c.name,
-                    crate::schema::type_name(&c.data_type)
-                ))
-            })?;
-            builders.push(Some(ColumnBuilder::new(
-                c.data_type.clone(),
-                parser,
-                batch_size,
-            )));
-            fields.push(Field::new(&c.name, c.data_type.clone(), true));
-        }
+        let (builders, schema) = builders(columns, projection, batch_size)?;
         let mut reader = CsvReader {
             path: path.to_path_buf(),
             columns: columns.to_vec(),
             builders,
-            schema: Arc::new(Schema::new(fields)),
+            schema,
             bad_rows,
             rejected: Vec::new(),
             batch_size: batch_size.max(1),
             max_batch_bytes: MAX_BATCH_BYTES,
             batch_raw_bytes: 0,
+            batch_first: 0,
+            last_batch_first: 0,
             newlines_in_values: options.newlines_in_values,
             nulls: options
                 .null_values
@@ -427,6 +413,17 @@ impl CsvReader {
         Ok(lines)
     }
 
+    /// The file read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// 1-based line of the first row of the last batch returned (lines are
+    /// counted on demand: a partition far into a file reads up to it).
+    pub fn first_line_of_last_batch(&mut self) -> Result<u64> {
+        self.line_of(self.last_batch_first)
+    }
+
     /// A record spanning lines in a file read as one record per line: not a
     /// bad row but a wrong setting, since the file's other partitions may
     /// have cut such records apart. Always stops the job.
@@ -516,7 +513,11 @@ impl CsvReader {
                 continue;
             }
             self.rows_read += 1;
-            if let Err((column, reason)) = self.append_record(nfields) {
+            let appended = self.append_record(nfields);
+            if appended.is_ok() && self.pending_rows() == 1 {
+                self.batch_first = record_offset;
+            }
+            if let Err((column, reason)) = appended {
                 let line = self.line_of(record_offset)?;
                 let error = RowError {
                     file: self.path.clone(),
@@ -778,13 +779,14 @@ impl CsvReader {
 
     fn flush(&mut self) -> Result<RecordBatch> {
         self.batch_raw_bytes = 0;
+        self.last_batch_first = self.batch_first;
         let arrays = self
             .builders
             .iter_mut()
             .flatten()
             .map(ColumnBuilder::finish)
             .collect();
-        RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| Error::Arrow(e.to_string()))
+        RecordBatch::try_new(self.schema.clone(), arrays).map_err(Error::Arrow)
     }
 }
 
@@ -794,6 +796,47 @@ impl Iterator for CsvReader {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_batch().transpose()
     }
+}
+
+/// The schema of CSV `columns`: every column nullable (an empty field is
+/// null).
+pub fn schema_of(columns: &[CsvColumn]) -> SchemaRef {
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|c| Field::new(&c.name, c.data_type.clone(), true))
+        .collect();
+    Arc::new(Schema::new(fields))
+}
+
+/// A value builder for each column in `projection` (None for the others),
+/// and the schema of what is read.
+fn builders(
+    columns: &[CsvColumn],
+    projection: Option<&[usize]>,
+    batch_size: usize,
+) -> Result<(Vec<Option<ColumnBuilder>>, SchemaRef)> {
+    let mut builders = Vec::with_capacity(columns.len());
+    let mut read = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        if projection.is_some_and(|p| !p.contains(&i)) {
+            builders.push(None);
+            continue;
+        }
+        let parser = Parser::for_type(&c.data_type, c.format.as_deref()).ok_or_else(|| {
+            Error::Options(format!(
+                "column `{}`: CSV cannot hold {}",
+                c.name,
+                crate::schema::type_name(&c.data_type)
+            ))
+        })?;
+        builders.push(Some(ColumnBuilder::new(
+            c.data_type.clone(),
+            parser,
+            batch_size,
+        )));
+        read.push(c.clone());
+    }
+    Ok((builders, schema_of(&read)))
 }
 
 /// Whether a record (without its terminator) holds a line break: csv-core

@@ -3,6 +3,8 @@
 use std::fs::File;
 use std::path::Path;
 
+use parquet::errors::ParquetError;
+
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::{
@@ -83,10 +85,29 @@ impl WriteOptions {
     }
 }
 
-fn format_error(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Format {
+/// A Parquet library error, reading `path`.
+pub fn reading(path: &Path) -> impl FnOnce(ParquetError) -> Error + '_ {
+    move |source| Error::Parquet {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        context: "reading",
+        source,
+    }
+}
+
+/// An error decoding a batch of `path`.
+pub fn decoding(path: &Path) -> impl FnOnce(arrow::error::ArrowError) -> Error + '_ {
+    move |source| Error::ReadBatch {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A Parquet library error, writing `path`.
+pub fn writing(path: &Path) -> impl FnOnce(ParquetError) -> Error + '_ {
+    move |source| Error::Parquet {
+        path: path.to_path_buf(),
+        context: "writing",
+        source,
     }
 }
 
@@ -102,16 +123,21 @@ fn load(path: &Path) -> Result<(File, ArrowReaderMetadata)> {
     if let Some(encryption) = footer::encryption(&mut file).map_err(io)? {
         return Err(check::encrypted(path, &encryption, &file));
     }
-    let format = |e| format_error(path, e);
-    let mut metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
-        .map_err(|e| format_error(path, format!("the footer cannot be read: {e}")))?;
+    let mut metadata =
+        ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|source| {
+            Error::Parquet {
+                path: path.to_path_buf(),
+                context: "the footer cannot be read",
+                source,
+            }
+        })?;
     check::readable(path, metadata.metadata())?;
     if let Some(fixed) = check::total_from_row_groups(path, metadata.metadata()) {
         metadata =
             ArrowReaderMetadata::try_new(std::sync::Arc::new(fixed), ArrowReaderOptions::new())
-                .map_err(format)?;
+                .map_err(reading(path))?;
     }
-    let metadata = read_types::adjust(metadata).map_err(format)?;
+    let metadata = read_types::adjust(metadata).map_err(reading(path))?;
     Ok((file, metadata))
 }
 
@@ -125,7 +151,7 @@ pub fn read(
     let schema = arrow::record_batch::RecordBatchReader::schema(&reader);
     let batches = reader
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format_error(path, e))?;
+        .map_err(decoding(path))?;
     Ok((schema, batches))
 }
 
@@ -141,7 +167,7 @@ pub fn open(
     if let Some(groups) = row_groups {
         builder = builder.with_row_groups(groups);
     }
-    builder.build().map_err(|e| format_error(path, e))
+    builder.build().map_err(reading(path))
 }
 
 /// A streaming reader of some row groups of a Parquet file, reading only
@@ -151,16 +177,21 @@ pub fn open_projected(
     row_groups: Vec<usize>,
     projection: &[usize],
     batch_size: usize,
-) -> Result<ParquetRecordBatchReader> {
+) -> Result<(ParquetRecordBatchReader, Vec<(usize, u64)>)> {
     let (file, metadata) = load(path)?;
+    let group_rows = row_groups
+        .iter()
+        .map(|&g| (g, metadata.metadata().row_group(g).num_rows().max(0) as u64))
+        .collect();
     let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);
     let mask = ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
-    builder
+    let reader = builder
         .with_batch_size(batch_size)
         .with_row_groups(row_groups)
         .with_projection(mask)
         .build()
-        .map_err(|e| format_error(path, e))
+        .map_err(reading(path))?;
+    Ok((reader, group_rows))
 }
 
 /// Rows in the file, by its footer's row groups.
@@ -218,11 +249,11 @@ pub fn write(
             source,
         })?;
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(options.properties(&schema)?))
-        .map_err(|e| format_error(path, e))?;
+        .map_err(writing(path))?;
     for b in batches {
-        writer.write(b).map_err(|e| format_error(path, e))?;
+        writer.write(b).map_err(writing(path))?;
     }
-    let mut file = writer.into_inner().map_err(|e| format_error(path, e))?;
+    let mut file = writer.into_inner().map_err(writing(path))?;
     footer::type_defined_float_order(&mut file).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
