@@ -203,7 +203,7 @@ impl Case {
         input: &RecordBatch,
     ) -> Result<RecordBatch, String> {
         let plugin_settings = PluginSettings {
-            config: PluginSettings::config_from_toml(&settings.config),
+            config: crate::job::spec::plugin_config(&settings.config),
             ..PluginSettings::default()
         };
         let loaded = sandbox

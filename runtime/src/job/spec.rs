@@ -16,7 +16,7 @@ use super::{Error, Result};
 use crate::io::csv::{CsvColumn, CsvOptions};
 pub use crate::io::output::QuarantineFormat;
 use crate::io::parquet::{Codec, WriteOptions};
-use crate::sandbox::{Grants, Limits, PluginSettings};
+use crate::sandbox::{Grants, Limits};
 use crate::schema::{parse_type, TYPE_NAMES};
 
 /// A whole job, as written in its TOML file.
@@ -298,15 +298,32 @@ impl StepSpec {
         }
         Ok(Step::Plugin(PluginStep {
             path: resolve(base, path),
-            config: self
-                .config
-                .as_ref()
-                .map(PluginSettings::config_from_toml)
-                .unwrap_or_default(),
+            config: self.config.as_ref().map(plugin_config).unwrap_or_default(),
             limits,
             grants,
         }))
     }
+}
+
+/// A plugin's configuration entries from a TOML table (a job step's
+/// `config`, a golden case's `[config]`, `plugin run --config-file`):
+/// scalars as their text, arrays and tables as JSON. The sandbox takes
+/// text entries; TOML is the job's business.
+pub fn plugin_config(table: &toml::Table) -> Vec<(String, String)> {
+    table
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                toml::Value::Datetime(d) => d.to_string(),
+                other => serde_json::to_string(other).unwrap_or_default(),
+            };
+            (k.clone(), text)
+        })
+        .collect()
 }
 
 /// The first name that occurs twice in `names`.
@@ -375,5 +392,54 @@ impl JobSpec {
             source,
         })?;
         Self::parse(&text, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_config_becomes_text_entries() {
+        let table: toml::Table = toml::from_str(
+            "resolution = 0.01\nname = \"x\"\nzones = [\"JFK\", \"LGA\"]\nlimits = { a = 1 }\nstrict = true\n",
+        )
+        .unwrap();
+        let mut entries = plugin_config(&table);
+        entries.sort();
+        assert_eq!(
+            entries,
+            vec![
+                ("limits".to_string(), "{\"a\":1}".to_string()),
+                ("name".to_string(), "x".to_string()),
+                ("resolution".to_string(), "0.01".to_string()),
+                ("strict".to_string(), "true".to_string()),
+                ("zones".to_string(), "[\"JFK\",\"LGA\"]".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_parse_with_defaults() {
+        let l: Limits = toml::from_str("memory_mib = 64").unwrap();
+        assert_eq!(l.check(), Ok(()));
+        for bad in [
+            "timeout_secs = inf",
+            "timeout_secs = nan",
+            "timeout_secs = -1.0",
+            "timeout_secs = 0.0",
+            "timeout_secs = 1e300",
+            "memory_mib = 0",
+            "memory_mib = 9223372036854775807",
+            "log_message_bytes = 0",
+        ] {
+            let l: Limits = toml::from_str(bad).unwrap();
+            let err = l.check().expect_err(bad);
+            let field = bad.split(' ').next().unwrap();
+            assert!(err.contains(field), "{bad}: {err}");
+        }
+        assert_eq!(l.memory_bytes(), 64 << 20);
+        assert_eq!(l.timeout(), std::time::Duration::from_secs(60));
+        assert!(toml::from_str::<Limits>("memory = 64").is_err());
     }
 }

@@ -34,28 +34,6 @@ pub struct PluginSettings {
     pub grants: Grants,
 }
 
-impl PluginSettings {
-    /// Configuration entries from a TOML table (a job step's `config`, a
-    /// golden case's `[config]`): scalars as their text, arrays and tables
-    /// as JSON.
-    pub fn config_from_toml(table: &toml::Table) -> Vec<(String, String)> {
-        table
-            .iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    toml::Value::String(s) => s.clone(),
-                    toml::Value::Integer(i) => i.to_string(),
-                    toml::Value::Float(f) => f.to_string(),
-                    toml::Value::Boolean(b) => b.to_string(),
-                    toml::Value::Datetime(d) => d.to_string(),
-                    other => serde_json::to_string(other).unwrap_or_default(),
-                };
-                (k.clone(), text)
-            })
-            .collect()
-    }
-}
-
 /// One wasmtime engine and linker shared by every plugin of a process, and
 /// the cache of compiled components.
 pub struct Sandbox {
@@ -622,30 +600,5 @@ fn check_no_kept_nulls(
         Ok(())
     } else {
         Err(kept_nulls)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn toml_config_becomes_text_entries() {
-        let table: toml::Table = toml::from_str(
-            "resolution = 0.01\nname = \"x\"\nzones = [\"JFK\", \"LGA\"]\nlimits = { a = 1 }\nstrict = true\n",
-        )
-        .unwrap();
-        let mut entries = PluginSettings::config_from_toml(&table);
-        entries.sort();
-        assert_eq!(
-            entries,
-            vec![
-                ("limits".to_string(), "{\"a\":1}".to_string()),
-                ("name".to_string(), "x".to_string()),
-                ("resolution".to_string(), "0.01".to_string()),
-                ("strict".to_string(), "true".to_string()),
-                ("zones".to_string(), "[\"JFK\",\"LGA\"]".to_string()),
-            ]
-        );
     }
 }

@@ -47,7 +47,7 @@ impl ConfigArgs {
                 .with_context(|| format!("reading {}", path.display()))?;
             let table: toml::Table =
                 toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-            out.extend(wasmprep::sandbox::PluginSettings::config_from_toml(&table));
+            out.extend(wasmprep::job::spec::plugin_config(&table));
         }
         for e in &self.entries {
             let (k, v) = e
