@@ -192,3 +192,26 @@ fn without_a_launcher_a_run_is_one_rank() {
     );
     assert!(dir.path().join("out/_SUCCESS").is_file());
 }
+
+/// Issue 9: an error's cause is printed once ("File exists (os error 17)"
+/// was printed twice, by the error and again as its source).
+#[test]
+fn an_os_error_is_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.csv"), "x\n1\n").unwrap();
+    std::fs::write(dir.path().join("taken"), "a file, not a directory").unwrap();
+    std::fs::write(
+        dir.path().join("job.toml"),
+        "[input]\nformat = \"csv\"\ncolumns = [{ name = \"x\", type = \"int64\" }]\n[output]\n",
+    )
+    .unwrap();
+    let out = wasmprep()
+        .current_dir(dir.path())
+        .args(["run", "job.toml", "--input", "x.csv", "--output", "taken"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("taken: "), "{err}");
+    assert_eq!(err.matches("(os error ").count(), 1, "{err}");
+}

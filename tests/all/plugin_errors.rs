@@ -190,3 +190,96 @@ fn a_file_that_is_not_a_component_is_refused_with_its_path() {
         "{err}"
     );
 }
+
+/// A job with one step, misbehave panicking on the batch that holds x = 537.
+fn panic_at_537_job(dir: &std::path::Path, input: &str) -> std::path::PathBuf {
+    let plugin = crate::root().join(MISBEHAVE);
+    let text = format!(
+        "{input}\n[[steps]]\nplugin = \"{}\"\nconfig = {{ mode = \"panic-at\", at = 537 }}\n[output]\n",
+        plugin.display()
+    );
+    let path = dir.join("job.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Issue 9: a step's error names where the failing batch's first row is in
+/// the user's file. Rows 0..1000 of x, a value holding a line break at
+/// x = 2, so lines and rows differ: x = k (k >= 3) is on line k + 3, and the
+/// batch of 100 holding 537 starts at x = 500, line 503.
+#[test]
+fn a_failing_batch_is_named_by_the_csv_line_of_its_first_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("x.csv");
+    let mut text = String::from("x,note\n");
+    for x in 0..1000 {
+        let note = if x == 2 { "\"two\nlines\"" } else { "n" };
+        text.push_str(&format!("{x},{note}\n"));
+    }
+    std::fs::write(&data, text).unwrap();
+    let job = panic_at_537_job(
+        dir.path(),
+        "[input]\nformat = \"csv\"\ncolumns = [{ name = \"x\", type = \"int64\" }, \
+         { name = \"note\", type = \"utf8\" }]\ncsv = { newlines_in_values = true }",
+    );
+    let out = dir.path().join("out");
+    let run = crate::job::run_job(&job, &data, &out, &["--batch-rows", "100"]);
+    let err = crate::job::stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    let origin = format!("the failing batch starts at {} line 503: ", data.display());
+    assert!(err.contains(&origin), "{err}");
+    assert!(err.contains("x = 537 is in this batch"), "{err}");
+    // `plugin run` streams through the same loop (it reads one record a
+    // line, so without the line break: x = 500 is on line 502).
+    std::fs::write(
+        &data,
+        (0..1000).fold(String::from("x,note\n"), |t, x| t + &format!("{x},n\n")),
+    )
+    .unwrap();
+    let run = crate::job::wasmprep(&[
+        "plugin",
+        "run",
+        crate::root().join(MISBEHAVE).to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+        "--schema",
+        "x:int64,note:utf8",
+        "--batch-rows",
+        "100",
+        "--config",
+        "mode=panic-at",
+        "--config",
+        "at=537",
+    ]);
+    let err = crate::job::stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains(&origin.replace("503", "502")), "{err}");
+}
+
+/// The same in Parquet: row groups of 300 rows, so the batch holding 537
+/// (rows 500..600) starts in row group 1 at its row 200.
+#[test]
+fn a_failing_batch_is_named_by_the_parquet_row_group_and_row_of_its_first_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("x.parquet");
+    let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
+    let x = arrow::array::Int64Array::from_iter_values(0..1000);
+    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(x)]).unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(300))
+        .build();
+    let file = std::fs::File::create(&data).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, Some(props)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let job = panic_at_537_job(dir.path(), "[input]\nformat = \"parquet\"");
+    let out = dir.path().join("out");
+    let run = crate::job::run_job(&job, &data, &out, &["--batch-rows", "100"]);
+    let err = crate::job::stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    let origin = format!(
+        "the failing batch starts at {} row group 1, row 200: ",
+        data.display()
+    );
+    assert!(err.contains(&origin), "{err}");
+}
