@@ -9,7 +9,7 @@ use super::coordinator::{self, largest_first, Coordinator, Gathered};
 use super::runner::{Ledger, Synthetic};
 use super::worker::{self, Worker};
 use super::InProcess;
-use crate::exec::Result;
+use crate::exec::{ProgressObserver, Result};
 
 /// A job of made-up partitions over simulated ranks.
 #[derive(Clone, Debug)]
@@ -25,6 +25,8 @@ pub struct Simulation {
     pub fail: Vec<usize>,
     /// How long each partition takes (wall time; zero in tests).
     pub work: Duration,
+    /// Told of rank 0's progress.
+    pub progress: Option<Arc<dyn ProgressObserver>>,
 }
 
 impl Simulation {
@@ -37,6 +39,7 @@ impl Simulation {
             committed: Vec::new(),
             fail: Vec::new(),
             work: Duration::ZERO,
+            progress: None,
         }
     }
 }
@@ -100,7 +103,10 @@ fn runner(sim: &Simulation, transport: &InProcess, ledger: &Ledger) -> Synthetic
 
 fn lead(sim: &Simulation, transport: &InProcess, mut runner: Synthetic) -> Gathered {
     let todo = largest_first(&sim.bytes, &sim.committed);
-    let coordinator = Coordinator::new(sim.ranks, sim.threads, todo, sim.bytes.clone());
+    let mut coordinator = Coordinator::new(sim.ranks, sim.threads, todo, sim.bytes.clone());
+    if let Some(observer) = &sim.progress {
+        coordinator = coordinator.with_progress(observer.clone());
+    }
     let gathered = coordinator::lead(transport, &mut runner, coordinator, Instant::now())
         .expect("in-process ranks stay connected");
     let error = gathered.failure.as_ref().map(|f| f.message.clone());
@@ -127,6 +133,52 @@ mod tests {
     /// Sizes that are not in id order, with ties.
     fn skewed(n: usize) -> Vec<u64> {
         (0..n as u64).map(|i| (i * 7919) % 13 + 1).collect()
+    }
+
+    /// Remembers what it was told.
+    #[derive(Debug, Default)]
+    struct Seen {
+        last: Mutex<Option<crate::exec::Progress>>,
+        updates: Mutex<usize>,
+        finished: Mutex<usize>,
+    }
+
+    impl ProgressObserver for Seen {
+        fn update(&self, progress: &crate::exec::Progress) {
+            let mut last = self.last.lock().unwrap();
+            if let Some(before) = *last {
+                assert!(progress.done >= before.done && progress.bytes >= before.bytes);
+            }
+            *last = Some(*progress);
+            *self.updates.lock().unwrap() += 1;
+        }
+
+        fn finish(&self) {
+            *self.finished.lock().unwrap() += 1;
+        }
+    }
+
+    #[test]
+    fn progress_leaves_as_events_that_count_every_partition_to_run() {
+        let seen = Arc::new(Seen::default());
+        let bytes = skewed(60);
+        let committed = vec![0, 7, 9];
+        let sim = Simulation {
+            bytes: bytes.clone(),
+            committed: committed.clone(),
+            progress: Some(seen.clone()),
+            ..Simulation::new(3, 0)
+        };
+        simulate(&sim);
+        let last = seen.last.lock().unwrap().expect("told at least once");
+        let todo_bytes: u64 = (0..60)
+            .filter(|i| !committed.contains(i))
+            .map(|i| bytes[i])
+            .sum();
+        assert_eq!((last.partitions, last.done), (57, 57));
+        assert_eq!((last.total_bytes, last.bytes), (todo_bytes, todo_bytes));
+        assert!(*seen.updates.lock().unwrap() >= 1);
+        assert_eq!(*seen.finished.lock().unwrap(), 1);
     }
 
     #[test]
