@@ -198,48 +198,89 @@ impl ColumnBuilder {
     /// why.
     #[inline]
     pub fn append(&mut self, field: &[u8]) -> Result<(), String> {
-        let max_var_bytes = self.max_var_bytes;
-        let ok = match (&self.parser, &mut self.values) {
-            (Parser::Float64, Values::F64(v)) => match parse_f64(field) {
-                Some(x) if x.is_infinite() && !is_infinity(field) => {
-                    return Err(self.out_of_range(field))
-                }
-                x => x.map(|x| v.push(x)),
+        let parsed = match self.parser {
+            Parser::Float64 | Parser::Float32 => self.append_float(field)?,
+            Parser::Signed { .. } | Parser::Unsigned { .. } => self.append_integer(field)?,
+            Parser::Text | Parser::Bytes => self.append_var(field)?,
+            _ => self.append_other(field),
+        };
+        match parsed {
+            Some(()) => {
+                self.valid.push(true);
+                Ok(())
+            }
+            None => Err(format!(
+                "cannot parse {:?} as {}{}",
+                String::from_utf8_lossy(field),
+                crate::schema::type_name(&self.data_type),
+                self.format_hint()
+            )),
+        }
+    }
+
+    /// A float: None if it does not parse, an error if it overflows to an
+    /// infinity that the text does not spell.
+    #[inline]
+    fn append_float(&mut self, field: &[u8]) -> Result<Option<()>, String> {
+        let pushed = match &mut self.values {
+            Values::F64(v) => match parse_f64(field) {
+                Some(x) if x.is_infinite() && !is_infinity(field) => None,
+                x => return Ok(x.map(|x| v.push(x))),
             },
-            (Parser::Float32, Values::F32(v)) => match parse_f32(field) {
-                Some(x) if x.is_infinite() && !is_infinity(field) => {
-                    return Err(self.out_of_range(field))
-                }
-                x => x.map(|x| v.push(x)),
+            Values::F32(v) => match parse_f32(field) {
+                Some(x) if x.is_infinite() && !is_infinity(field) => None,
+                x => return Ok(x.map(|x| v.push(x))),
             },
-            (Parser::Signed { min, max }, values) => match parse_i64(field) {
-                Some(x) if x >= *min && x <= *max => {
-                    match values {
-                        Values::I8(v) => v.push(x as i8),
-                        Values::I16(v) => v.push(x as i16),
-                        Values::I32(v) => v.push(x as i32),
-                        Values::I64(v) => v.push(x),
-                        _ => unreachable!("signed parser on a non-signed column"),
-                    }
-                    Some(())
-                }
-                Some(_) => return Err(self.out_of_range(field)),
-                None => None,
+            _ => unreachable!("float parser on a non-float column"),
+        };
+        pushed.ok_or_else(|| self.out_of_range(field))
+    }
+
+    /// An integer of the column's width: None if it does not parse, an
+    /// error if it does not fit.
+    #[inline]
+    fn append_integer(&mut self, field: &[u8]) -> Result<Option<()>, String> {
+        let fits = match self.parser {
+            Parser::Signed { min, max } => match parse_i64(field) {
+                Some(x) if x >= min && x <= max => push_signed(&mut self.values, x),
+                Some(_) => false,
+                None => return Ok(None),
             },
-            (Parser::Unsigned { max }, values) => match parse_u64(field) {
-                Some(x) if x <= *max => {
-                    match values {
-                        Values::U8(v) => v.push(x as u8),
-                        Values::U16(v) => v.push(x as u16),
-                        Values::U32(v) => v.push(x as u32),
-                        Values::U64(v) => v.push(x),
-                        _ => unreachable!("unsigned parser on a non-unsigned column"),
-                    }
-                    Some(())
-                }
-                Some(_) => return Err(self.out_of_range(field)),
-                None => None,
+            Parser::Unsigned { max } => match parse_u64(field) {
+                Some(x) if x <= max => push_unsigned(&mut self.values, x),
+                Some(_) => false,
+                None => return Ok(None),
             },
+            _ => unreachable!("integer parser on a non-integer column"),
+        };
+        if fits {
+            Ok(Some(()))
+        } else {
+            Err(self.out_of_range(field))
+        }
+    }
+
+    /// Text (checked to be UTF-8) or bytes, within the batch's byte cap.
+    #[inline]
+    fn append_var(&mut self, field: &[u8]) -> Result<Option<()>, String> {
+        let Values::Var(o, d) = &mut self.values else {
+            unreachable!("text parser on a fixed-width column")
+        };
+        if d.len().saturating_add(field.len()) > self.max_var_bytes {
+            return Err(self.too_long(field));
+        }
+        if matches!(self.parser, Parser::Text) && std::str::from_utf8(field).is_err() {
+            return Err("is not valid UTF-8".into());
+        }
+        d.extend_from_slice(field);
+        o.push(d.len() as i64);
+        Ok(Some(()))
+    }
+
+    /// Timestamps, dates, durations and booleans: None if it does not parse.
+    #[inline]
+    fn append_other(&mut self, field: &[u8]) -> Option<()> {
+        match (&self.parser, &mut self.values) {
             (Parser::Timestamp { unit, format }, Values::I64(v)) => match format {
                 None => parse_iso_timestamp(field, *unit),
                 Some(f) => std::str::from_utf8(field)
@@ -257,37 +298,7 @@ impl ColumnBuilder {
             .map(|x| v.push(x)),
             (Parser::Duration, Values::I64(v)) => parse_i64(field).map(|x| v.push(x)),
             (Parser::Bool, Values::Bool(v)) => parse_bool(field).map(|x| v.push(x)),
-            (Parser::Text | Parser::Bytes, Values::Var(_, d))
-                if d.len().saturating_add(field.len()) > max_var_bytes =>
-            {
-                return Err(self.too_long(field))
-            }
-            (Parser::Text, Values::Var(o, d)) => {
-                if std::str::from_utf8(field).is_err() {
-                    return Err("is not valid UTF-8".into());
-                }
-                d.extend_from_slice(field);
-                o.push(d.len() as i64);
-                Some(())
-            }
-            (Parser::Bytes, Values::Var(o, d)) => {
-                d.extend_from_slice(field);
-                o.push(d.len() as i64);
-                Some(())
-            }
             _ => unreachable!("parser and values are made together"),
-        };
-        match ok {
-            Some(()) => {
-                self.valid.push(true);
-                Ok(())
-            }
-            None => Err(format!(
-                "cannot parse {:?} as {}{}",
-                String::from_utf8_lossy(field),
-                crate::schema::type_name(&self.data_type),
-                self.format_hint()
-            )),
         }
     }
 
@@ -448,4 +459,31 @@ fn var_array(
         DataType::LargeBinary => Arc::new(LargeBinaryArray::new(large(), values, nulls)),
         _ => Arc::new(BinaryArray::new(small(), values, nulls)),
     }
+}
+
+/// Pushes a signed value that fits the column's width; false if the
+/// column is not signed.
+#[inline]
+fn push_signed(values: &mut Values, x: i64) -> bool {
+    match values {
+        Values::I8(v) => v.push(x as i8),
+        Values::I16(v) => v.push(x as i16),
+        Values::I32(v) => v.push(x as i32),
+        Values::I64(v) => v.push(x),
+        _ => unreachable!("signed parser on a non-signed column"),
+    }
+    true
+}
+
+/// Pushes an unsigned value that fits the column's width.
+#[inline]
+fn push_unsigned(values: &mut Values, x: u64) -> bool {
+    match values {
+        Values::U8(v) => v.push(x as u8),
+        Values::U16(v) => v.push(x as u16),
+        Values::U32(v) => v.push(x as u32),
+        Values::U64(v) => v.push(x),
+        _ => unreachable!("unsigned parser on a non-unsigned column"),
+    }
+    true
 }

@@ -2,6 +2,8 @@
 //! to its declared type, every bad row reported with its file and line.
 
 mod decode;
+mod options;
+mod split;
 pub(crate) mod values;
 
 use std::fs::File;
@@ -9,115 +11,14 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::datatypes::{Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
-use serde::{Deserialize, Serialize};
 
 use self::decode::{ColumnBuilder, Parser};
+pub use self::options::{CsvColumn, CsvOptions};
+use self::split::{spans_lines, trim_terminator};
 use super::compression::Compression;
 use super::{Error, Result};
-
-/// How a CSV file is laid out.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CsvOptions {
-    /// Whether the first line names the columns (checked against the schema).
-    pub header: bool,
-    /// Field separator, one ASCII character.
-    pub delimiter: char,
-    /// Quote character, one ASCII character; `quoting = false` turns quoting off.
-    pub quote: char,
-    /// Whether quotes are honoured.
-    pub quoting: bool,
-    /// Escape character inside quotes (default: none, a quote is escaped by
-    /// doubling it).
-    pub escape: Option<char>,
-    /// Field texts read as null. The empty field is null by default.
-    pub null_values: Vec<String>,
-    /// Whether quoted values may contain line breaks. Such files cannot be
-    /// split at arbitrary byte offsets, so each is read as one partition.
-    pub newlines_in_values: bool,
-}
-
-impl Default for CsvOptions {
-    fn default() -> Self {
-        CsvOptions {
-            header: true,
-            delimiter: ',',
-            quote: '"',
-            quoting: true,
-            escape: None,
-            null_values: vec![String::new()],
-            newlines_in_values: false,
-        }
-    }
-}
-
-impl CsvOptions {
-    /// Checks the layout: delimiter, quote and escape are ASCII, not line
-    /// breaks, and distinct (one character with two roles would split
-    /// records where the file does not).
-    pub fn check(&self) -> Result<()> {
-        let mut roles = vec![("delimiter", self.delimiter)];
-        if self.quoting {
-            roles.push(("quote", self.quote));
-            roles.extend(self.escape.map(|e| ("escape", e)));
-        }
-        for (i, &(what, c)) in roles.iter().enumerate() {
-            Self::ascii(c, what)?;
-            if c == '\n' || c == '\r' {
-                return Err(Error::Options(format!(
-                    "input.csv.{what} cannot be a line break"
-                )));
-            }
-            if let Some((other, _)) = roles[..i].iter().find(|(_, o)| *o == c) {
-                let hint = if what == "escape" {
-                    " (leave escape unset for quotes escaped by doubling them)"
-                } else {
-                    ""
-                };
-                return Err(Error::Options(format!(
-                    "input.csv.{what} and input.csv.{other} are both {c:?}{hint}"
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    fn ascii(c: char, what: &str) -> Result<u8> {
-        if c.is_ascii() {
-            Ok(c as u8)
-        } else {
-            Err(Error::Options(format!(
-                "{what} must be one ASCII character, not {c:?}"
-            )))
-        }
-    }
-
-    fn core_reader(&self) -> Result<csv_core::Reader> {
-        let mut b = csv_core::ReaderBuilder::new();
-        b.delimiter(Self::ascii(self.delimiter, "delimiter")?)
-            .quote(Self::ascii(self.quote, "quote")?)
-            .quoting(self.quoting)
-            .escape(self.escape.map(|e| Self::ascii(e, "escape")).transpose()?)
-            .double_quote(self.escape.is_none())
-            // Records end at line feeds only, where byte ranges are cut: with
-            // csv-core's default, a lone carriage return would end a record
-            // that the ranges do not see end, and rows between a range's end
-            // and the next line feed would be read by no range.
-            .terminator(csv_core::Terminator::Any(b'\n'));
-        Ok(b.build())
-    }
-}
-
-/// One column of a CSV file: its name, type and, for dates and timestamps,
-/// an optional strftime format (ISO 8601 when none).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CsvColumn {
-    pub name: String,
-    pub data_type: DataType,
-    pub format: Option<String>,
-}
 
 /// A problem with one row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,31 +132,7 @@ impl CsvReader {
         batch_size: usize,
         bad_rows: BadRows,
     ) -> Result<Self> {
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut file = File::open(path).map_err(io)?;
-        let len = file.metadata().map_err(io)?.len();
-        let compression = Compression::of_file(path)?;
-        let compressed = compression != Compression::None;
-        let (start, end) = match (range, compressed) {
-            (None, false) => (0, len),
-            (None, true) => (0, u64::MAX),
-            // The header alone (planning reads records starting in 0..1).
-            (Some((0, end)), true) => (0, end),
-            (Some(_), true) => {
-                return Err(Error::Options(format!(
-                    "{}: a {} file cannot be split into byte ranges",
-                    path.display(),
-                    compression.name()
-                )))
-            }
-            (Some(r), false) => r,
-        };
-        if start > 0 {
-            file.seek(SeekFrom::Start(start - 1)).map_err(io)?;
-        }
+        let (input, compression, (start, end)) = open_range(path, range)?;
         let (builders, schema) = builders(columns, projection, batch_size)?;
         let mut reader = CsvReader {
             path: path.to_path_buf(),
@@ -295,8 +172,8 @@ impl CsvReader {
                 None
             },
             core: Some(options.core_reader()?),
-            input: compression.reader(file, path)?,
-            compressed,
+            input,
+            compressed: compression != Compression::None,
             buf_line: 1,
         };
         if start > 0 {
@@ -538,170 +415,6 @@ impl CsvReader {
         Ok(None)
     }
 
-    /// Splits the record at `pos` into fields (in `field_buf`/`ends`).
-    /// Returns (bytes consumed, number of fields), or None at the end.
-    fn split_record(&mut self, core: &mut csv_core::Reader) -> Result<Option<(usize, usize)>> {
-        if self.buf_offset + self.pos as u64 == 0 && self.buf.len() < 3 && !self.eof {
-            self.fill()?;
-        }
-        if self.buf_offset == 0 && self.pos == 0 && self.buf.starts_with(b"\xEF\xBB\xBF") {
-            self.pos = 3; // UTF-8 byte order mark
-        }
-        loop {
-            if let Some(found) = self.split_unquoted() {
-                return Ok(Some(found));
-            }
-            let input = &self.buf[self.pos..];
-            let complete = memchr::memchr(b'\n', input).is_some() || self.eof;
-            if !complete || input.is_empty() {
-                if self.eof && input.is_empty() {
-                    return Ok(None);
-                }
-                if !self.fill()? && self.pos >= self.buf.len() {
-                    return Ok(None);
-                }
-                continue;
-            }
-            return self.split_quoted(core);
-        }
-    }
-
-    /// Splits the next line in place when it holds no quote character (the
-    /// common case): fields are byte ranges of the read buffer, found with
-    /// SIMD searches, nothing copied.
-    fn split_unquoted(&mut self) -> Option<(usize, usize)> {
-        let input = &self.buf[self.pos..];
-        let base = self.pos;
-        let delimiter = self.delimiter;
-        // Without quoting, searching for the delimiter twice costs nothing.
-        let quote = self.quote.unwrap_or(delimiter);
-        self.spans.clear();
-        let mut start = 0;
-        for i in memchr::memchr3_iter(delimiter, b'\n', quote, input) {
-            let b = input[i];
-            if b == delimiter {
-                self.spans.push((base + start, base + i));
-                start = i + 1;
-            } else if b == b'\n' {
-                let end = if i > start && input[i - 1] == b'\r' {
-                    i - 1
-                } else {
-                    i
-                };
-                self.spans.push((base + start, base + end));
-                self.spans_in_buf = true;
-                return Some((i + 1, self.spans.len()));
-            } else {
-                return None; // a quote: csv-core's job
-            }
-        }
-        if !self.eof || input.is_empty() {
-            return None; // the line continues past the buffer
-        }
-        let end = if input.len() > start && input.ends_with(b"\r") {
-            input.len() - 1
-        } else {
-            input.len()
-        };
-        self.spans.push((base + start, base + end));
-        self.spans_in_buf = true;
-        Some((input.len(), self.spans.len()))
-    }
-
-    /// Splits a record with quotes using csv-core (which unescapes fields
-    /// into `field_buf`).
-    fn split_quoted(&mut self, core: &mut csv_core::Reader) -> Result<Option<(usize, usize)>> {
-        loop {
-            core.reset();
-            let input = &self.buf[self.pos..];
-            let (mut nin, mut nout, mut nend) = (0, 0, 0);
-            loop {
-                let (res, i, o, e) = core.read_record(
-                    &input[nin..],
-                    &mut self.field_buf[nout..],
-                    &mut self.ends[nend..],
-                );
-                nin += i;
-                nout += o;
-                nend += e;
-                match res {
-                    csv_core::ReadRecordResult::Record => {
-                        // csv-core keeps `ends` cumulative within a record.
-                        self.set_spans_from_ends(nend, nin);
-                        return Ok(Some((nin, nend)));
-                    }
-                    csv_core::ReadRecordResult::OutputFull => {
-                        let n = self.field_buf.len();
-                        self.field_buf.resize(n * 2, 0);
-                    }
-                    csv_core::ReadRecordResult::OutputEndsFull => {
-                        let n = self.ends.len();
-                        self.ends.resize(n * 2, 0);
-                    }
-                    csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => {
-                        if self.eof {
-                            if nin == 0 {
-                                return Ok(None);
-                            }
-                            // The last record has no terminator: finish it.
-                            let (res, _, o, e) = core.read_record(
-                                &[],
-                                &mut self.field_buf[nout..],
-                                &mut self.ends[nend..],
-                            );
-                            nout += o;
-                            nend += e;
-                            debug_assert!(
-                                matches!(res, csv_core::ReadRecordResult::Record),
-                                "{res:?}"
-                            );
-                            let _ = nout;
-                            self.set_spans_from_ends(nend, nin);
-                            return Ok(Some((nin, nend)));
-                        }
-                        break;
-                    }
-                }
-            }
-            if !self.fill()? && self.pos >= self.buf.len() {
-                return Ok(None);
-            }
-        }
-    }
-
-    /// Field spans from csv-core's `ends`, for the record in the next `raw`
-    /// bytes of the buffer. Records end at line feeds only (as the byte
-    /// ranges are cut), so the carriage return of a CRLF ending reaches the
-    /// last field: it is dropped there, as the unquoted path drops it.
-    fn set_spans_from_ends(&mut self, nfields: usize, raw: usize) {
-        self.spans.clear();
-        let mut start = 0;
-        for &end in &self.ends[..nfields] {
-            self.spans.push((start, end));
-            start = end;
-        }
-        self.spans_in_buf = false;
-        let record = &self.buf[self.pos..self.pos + raw];
-        let record = record.strip_suffix(b"\n").unwrap_or(record);
-        if record.ends_with(b"\r") {
-            if let Some(last) = self.spans.last_mut() {
-                if last.1 > last.0 && self.field_buf[last.1 - 1] == b'\r' {
-                    last.1 -= 1;
-                }
-            }
-        }
-    }
-
-    #[inline]
-    fn field(&self, i: usize) -> &[u8] {
-        let (start, end) = self.spans[i];
-        if self.spans_in_buf {
-            &self.buf[start..end]
-        } else {
-            &self.field_buf[start..end]
-        }
-    }
-
     fn check_header(&mut self, nfields: usize) -> Result<()> {
         let names: Vec<String> = (0..nfields)
             .map(|i| String::from_utf8_lossy(self.field(i)).trim().to_string())
@@ -798,6 +511,41 @@ impl Iterator for CsvReader {
     }
 }
 
+/// The file's (decompressed) content from the record boundary at or before
+/// `range`'s start, with the compression and the range (the whole file
+/// without one). A compressed file cannot be cut at byte offsets.
+fn open_range(
+    path: &Path,
+    range: Option<(u64, u64)>,
+) -> Result<(Box<dyn Read + Send>, Compression, (u64, u64))> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let compression = Compression::of_file(path)?;
+    let compressed = compression != Compression::None;
+    let (start, end) = match (range, compressed) {
+        (None, false) => (0, len),
+        (None, true) => (0, u64::MAX),
+        // The header alone (planning reads records starting in 0..1).
+        (Some((0, end)), true) => (0, end),
+        (Some(_), true) => {
+            return Err(Error::Options(format!(
+                "{}: a {} file cannot be split into byte ranges",
+                path.display(),
+                compression.name()
+            )))
+        }
+        (Some(r), false) => r,
+    };
+    if start > 0 {
+        file.seek(SeekFrom::Start(start - 1)).map_err(io)?;
+    }
+    Ok((compression.reader(file, path)?, compression, (start, end)))
+}
+
 /// The schema of CSV `columns`: every column nullable (an empty field is
 /// null).
 pub fn schema_of(columns: &[CsvColumn]) -> SchemaRef {
@@ -837,28 +585,6 @@ fn builders(
         read.push(c.clone());
     }
     Ok((builders, schema_of(&read)))
-}
-
-/// Whether a record (without its terminator) holds a line break: csv-core
-/// skips blank lines before a record, so those do not count.
-fn spans_lines(record: &[u8]) -> bool {
-    let first = record
-        .iter()
-        .position(|&b| b != b'\n' && b != b'\r')
-        .unwrap_or(record.len());
-    memchr::memchr(b'\n', &record[first..]).is_some()
-}
-
-/// Length of a raw record without its trailing `\n` / `\r\n`.
-fn trim_terminator(raw: &[u8]) -> usize {
-    let mut n = raw.len();
-    if n > 0 && raw[n - 1] == b'\n' {
-        n -= 1;
-    }
-    if n > 0 && raw[n - 1] == b'\r' {
-        n -= 1;
-    }
-    n
 }
 
 /// Byte offsets splitting a file of `len` bytes into ranges of about
