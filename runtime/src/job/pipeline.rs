@@ -1,7 +1,7 @@
 //! The pipeline: the job's steps checked against the input schema, before
 //! any data flows. Running it over batches is `exec`'s (`exec::steps`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
@@ -184,88 +184,92 @@ fn bind(
     let mut schema = input.clone();
     let mut out = Vec::with_capacity(steps.len());
     for (index, step) in steps.iter().enumerate() {
-        let fail = |message: String| Error::Step {
+        let bound = match step {
+            Step::Select(columns) => bind_select(columns, &schema),
+            Step::Rename(map) => bind_rename(map, &schema),
+            Step::Cast(casts) => bind_cast(casts, &schema),
+            Step::FillNull(values) => bind_fill_null(values, &schema)
+                .map(|fills| (Stage::FillNull(fills), schema.clone())),
+            Step::Plugin(_) => {
+                let plugin = plugins.get(&index).expect("plugins are loaded first");
+                plugin
+                    .contract()
+                    .bind(&schema)
+                    .map(|plan| (plan.output_schema.clone(), plan))
+                    .map(|(s, plan)| (Stage::Plugin(plugin.clone(), plan), s))
+                    .map_err(|e| crate::error::chain(&e))
+            }
+        };
+        let (stage, next) = bound.map_err(|message| Error::Step {
             index,
             kind: kind(step),
             message,
-        };
-        let missing = |name: &str, schema: &Schema| {
-            fail(format!(
-                "no column `{name}` (columns: {})",
-                column_list(schema)
-            ))
-        };
-        let stage = match step {
-            Step::Select(columns) => {
-                let indices = columns
-                    .iter()
-                    .map(|c| schema.index_of(c).map_err(|_| missing(c, &schema)))
-                    .collect::<Result<Vec<_>>>()?;
-                schema = Arc::new(schema.project(&indices).expect("indices in range"));
-                Stage::Select(indices)
-            }
-            Step::Rename(map) => {
-                for old in map.keys() {
-                    schema.index_of(old).map_err(|_| missing(old, &schema))?;
-                }
-                let fields: Vec<Field> = schema
-                    .fields()
-                    .iter()
-                    .map(|f| match map.get(f.name()) {
-                        Some(new) => f.as_ref().clone().with_name(new),
-                        None => f.as_ref().clone(),
-                    })
-                    .collect();
-                let mut names = BTreeSet::new();
-                for f in &fields {
-                    if !names.insert(f.name().clone()) {
-                        return Err(fail(format!("two columns would be called `{}`", f.name())));
-                    }
-                }
-                schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
-                Stage::Rename
-            }
-            Step::Cast(casts) => {
-                let mut fields: Vec<Field> =
-                    schema.fields().iter().map(|f| f.as_ref().clone()).collect();
-                let mut bound = Vec::new();
-                for (column, to) in casts {
-                    let i = schema
-                        .index_of(column)
-                        .map_err(|_| missing(column, &schema))?;
-                    let from = schema.field(i).data_type();
-                    if !arrow::compute::can_cast_types(from, to) {
-                        return Err(fail(format!(
-                            "`{column}` cannot be cast from {} to {}",
-                            type_name(from),
-                            type_name(to)
-                        )));
-                    }
-                    fields[i] = fields[i].clone().with_data_type(to.clone());
-                    bound.push((i, to.clone()));
-                }
-                schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
-                Stage::Cast(bound)
-            }
-            Step::FillNull(values) => {
-                Stage::FillNull(bind_fill_null(values, &schema).map_err(fail)?)
-            }
-            Step::Plugin(_) => {
-                let plugin = plugins
-                    .get(&index)
-                    .expect("plugins are loaded first")
-                    .clone();
-                let plan = plugin
-                    .contract()
-                    .bind(&schema)
-                    .map_err(|e| fail(crate::error::chain(&e)))?;
-                schema = plan.output_schema.clone();
-                Stage::Plugin(plugin, plan)
-            }
-        };
+        })?;
+        schema = next;
         out.push((stage, schema.clone()));
     }
     Ok(out)
+}
+
+fn missing(name: &str, schema: &Schema) -> String {
+    format!("no column `{name}` (columns: {})", column_list(schema))
+}
+
+fn bind_select(columns: &[String], schema: &SchemaRef) -> Result<(Stage, SchemaRef), String> {
+    let indices = columns
+        .iter()
+        .map(|c| schema.index_of(c).map_err(|_| missing(c, schema)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let projected = Arc::new(schema.project(&indices).expect("indices in range"));
+    Ok((Stage::Select(indices), projected))
+}
+
+fn bind_rename(
+    map: &BTreeMap<String, String>,
+    schema: &SchemaRef,
+) -> Result<(Stage, SchemaRef), String> {
+    for old in map.keys() {
+        schema.index_of(old).map_err(|_| missing(old, schema))?;
+    }
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match map.get(f.name()) {
+            Some(new) => f.as_ref().clone().with_name(new),
+            None => f.as_ref().clone(),
+        })
+        .collect();
+    let mut names = BTreeSet::new();
+    if let Some(twice) = fields.iter().find(|f| !names.insert(f.name().clone())) {
+        return Err(format!("two columns would be called `{}`", twice.name()));
+    }
+    let renamed = Schema::new_with_metadata(fields, schema.metadata().clone());
+    Ok((Stage::Rename, Arc::new(renamed)))
+}
+
+fn bind_cast(
+    casts: &[(String, DataType)],
+    schema: &SchemaRef,
+) -> Result<(Stage, SchemaRef), String> {
+    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut bound = Vec::new();
+    for (column, to) in casts {
+        let i = schema
+            .index_of(column)
+            .map_err(|_| missing(column, schema))?;
+        let from = schema.field(i).data_type();
+        if !arrow::compute::can_cast_types(from, to) {
+            return Err(format!(
+                "`{column}` cannot be cast from {} to {}",
+                type_name(from),
+                type_name(to)
+            ));
+        }
+        fields[i] = fields[i].clone().with_data_type(to.clone());
+        bound.push((i, to.clone()));
+    }
+    let cast = Schema::new_with_metadata(fields, schema.metadata().clone());
+    Ok((Stage::Cast(bound), Arc::new(cast)))
 }
 
 /// The fill values of a `fill_null` step, as (column index, one-value
@@ -277,10 +281,7 @@ fn bind_fill_null(
 ) -> Result<Vec<(usize, ArrayRef)>, String> {
     for (column, _) in values {
         if column != "*" && schema.index_of(column).is_err() {
-            return Err(format!(
-                "no column `{column}` (columns: {})",
-                column_list(schema)
-            ));
+            return Err(missing(column, schema));
         }
     }
     let all = values.iter().find(|(c, _)| c == "*").map(|(_, v)| v);

@@ -187,7 +187,7 @@ pub fn plan(job: &Job) -> Result<Plan> {
     let InputFiles { files, skipped } = input_files(&job.input, input.format)?;
     let target = ((input.partition_mib * (1u64 << 20) as f64) as u64).max(1);
     let mut sized = Vec::with_capacity(files.len());
-    let mut partitions = Vec::new();
+    let mut partitions: Vec<(PathBuf, PartitionInput, u64)> = Vec::new();
     let schema = match input.format {
         Format::Csv => {
             let columns = input.csv_columns()?;
@@ -195,31 +195,8 @@ pub fn plan(job: &Job) -> Result<Plan> {
                 check_csv_header(path, job, &columns)?;
                 let size = file_size(path)?;
                 sized.push((path.clone(), size));
-                let compression = Compression::of_file(path)?;
-                if compression != Compression::None {
-                    partitions.push(Partition {
-                        id: partitions.len(),
-                        file: path.clone(),
-                        input: PartitionInput::CsvFile {
-                            compression: compression.name().into(),
-                        },
-                        bytes: size,
-                    });
-                    continue;
-                }
-                let ranges = if input.csv.newlines_in_values {
-                    vec![(0, size)]
-                } else {
-                    split_ranges(size, target)
-                };
-                for (start, end) in ranges {
-                    partitions.push(Partition {
-                        id: partitions.len(),
-                        file: path.clone(),
-                        input: PartitionInput::CsvRange { start, end },
-                        bytes: end - start,
-                    });
-                }
+                let parts = csv_partitions(path, size, target, input.csv.newlines_in_values)?;
+                partitions.extend(parts.into_iter().map(|(i, b)| (path.clone(), i, b)));
             }
             crate::io::csv::schema_of(&columns)
         }
@@ -239,47 +216,83 @@ pub fn plan(job: &Job) -> Result<Plan> {
                     Some(_) => {}
                 }
                 sized.push((path.clone(), file_size(path)?));
-                let mut current: Vec<usize> = Vec::new();
-                let (mut bytes, mut rows) = (0u64, 0u64);
-                for (i, (group_rows, group_bytes)) in groups.iter().enumerate() {
-                    if !current.is_empty() && bytes + group_bytes > target {
-                        partitions.push(Partition {
-                            id: partitions.len(),
-                            file: path.clone(),
-                            input: PartitionInput::RowGroups {
-                                groups: std::mem::take(&mut current),
-                                rows,
-                            },
-                            bytes,
-                        });
-                        bytes = 0;
-                        rows = 0;
-                    }
-                    current.push(i);
-                    bytes += group_bytes;
-                    rows += group_rows;
-                }
-                if !current.is_empty() || groups.is_empty() {
-                    partitions.push(Partition {
-                        id: partitions.len(),
-                        file: path.clone(),
-                        input: PartitionInput::RowGroups {
-                            groups: current,
-                            rows,
-                        },
-                        bytes,
-                    });
-                }
+                let parts = row_group_partitions(&groups, target);
+                partitions.extend(parts.into_iter().map(|(i, b)| (path.clone(), i, b)));
             }
             schema.expect("at least one file")
         }
     };
+    let partitions = partitions
+        .into_iter()
+        .enumerate()
+        .map(|(id, (file, input, bytes))| Partition {
+            id,
+            file,
+            input,
+            bytes,
+        })
+        .collect();
     Ok(Plan {
         partitions,
         files: sized,
         skipped,
         schema,
     })
+}
+
+/// A CSV file's partitions: byte ranges of about `target` bytes, or the
+/// whole file when it is compressed or its records may span lines.
+fn csv_partitions(
+    path: &Path,
+    size: u64,
+    target: u64,
+    newlines_in_values: bool,
+) -> Result<Vec<(PartitionInput, u64)>> {
+    let compression = Compression::of_file(path)?;
+    if compression != Compression::None {
+        let whole = PartitionInput::CsvFile {
+            compression: compression.name().into(),
+        };
+        return Ok(vec![(whole, size)]);
+    }
+    let ranges = if newlines_in_values {
+        vec![(0, size)]
+    } else {
+        split_ranges(size, target)
+    };
+    Ok(ranges
+        .into_iter()
+        .map(|(start, end)| (PartitionInput::CsvRange { start, end }, end - start))
+        .collect())
+}
+
+/// A Parquet file's partitions: runs of whole row groups of about `target`
+/// compressed bytes (a file without row groups is one empty partition).
+/// `groups` holds each group's (rows, compressed bytes).
+fn row_group_partitions(groups: &[(u64, u64)], target: u64) -> Vec<(PartitionInput, u64)> {
+    let mut parts = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let (mut bytes, mut rows) = (0u64, 0u64);
+    for (i, (group_rows, group_bytes)) in groups.iter().enumerate() {
+        if !current.is_empty() && bytes + group_bytes > target {
+            let groups = std::mem::take(&mut current);
+            parts.push((PartitionInput::RowGroups { groups, rows }, bytes));
+            (bytes, rows) = (0, 0);
+        }
+        current.push(i);
+        bytes += group_bytes;
+        rows += group_rows;
+    }
+    if !current.is_empty() || groups.is_empty() {
+        parts.push((
+            PartitionInput::RowGroups {
+                groups: current,
+                rows,
+            },
+            bytes,
+        ));
+    }
+    parts
 }
 
 fn file_size(path: &Path) -> Result<u64> {

@@ -209,7 +209,13 @@ pub struct PluginStep {
 impl StepSpec {
     /// The step this table describes, with paths resolved against `base`.
     pub fn check(&self, index: usize, base: &Path) -> Result<Step> {
-        let fail = |message: String| Error::Spec(format!("steps[{index}]: {message}"));
+        self.check_kind()
+            .and_then(|()| self.step(base))
+            .map_err(|message| Error::Spec(format!("steps[{index}]: {message}")))
+    }
+
+    /// Exactly one kind is set, and only plugins take plugin settings.
+    fn check_kind(&self) -> Result<(), String> {
         let kinds: Vec<&str> = [
             ("select", self.select.is_some()),
             ("rename", self.rename.is_some()),
@@ -222,76 +228,39 @@ impl StepSpec {
         .map(|(k, _)| *k)
         .collect();
         if kinds.len() != 1 {
-            return Err(fail(format!(
-                "a step needs exactly one of select, rename, cast, fill_null or plugin (found: {})",
-                if kinds.is_empty() {
-                    "none".to_string()
-                } else {
-                    kinds.join(", ")
-                }
-            )));
+            let found = if kinds.is_empty() {
+                "none".to_string()
+            } else {
+                kinds.join(", ")
+            };
+            return Err(format!(
+                "a step needs exactly one of select, rename, cast, fill_null or plugin (found: {found})"
+            ));
         }
         if self.plugin.is_none()
             && (self.config.is_some() || self.limits.is_some() || self.grants.is_some())
         {
-            return Err(fail(
-                "config, limits and grants belong to plugin steps".into(),
-            ));
+            return Err("config, limits and grants belong to plugin steps".into());
         }
+        Ok(())
+    }
+
+    fn step(&self, base: &Path) -> Result<Step, String> {
         if let Some(columns) = &self.select {
-            if columns.is_empty() {
-                return Err(fail("select keeps no column".into()));
-            }
-            if let Some(twice) = first_repeated(columns) {
-                return Err(fail(format!(
-                    "select names `{twice}` twice (a Parquet file cannot hold two columns of one name)"
-                )));
-            }
-            return Ok(Step::Select(columns.clone()));
+            return select(columns);
         }
         if let Some(map) = &self.rename {
             return Ok(Step::Rename(map.clone()));
         }
         if let Some(map) = &self.cast {
-            let mut casts = Vec::new();
-            for (column, name) in map {
-                let t = parse_type(name).ok_or_else(|| {
-                    fail(format!(
-                        "cast of `{column}`: unknown type `{name}` (types: {TYPE_NAMES})"
-                    ))
-                })?;
-                casts.push((column.clone(), t));
-            }
-            return Ok(Step::Cast(casts));
+            return cast(map);
         }
         if let Some(map) = &self.fill_null {
-            if let Some(value) = map.get("*") {
-                if !matches!(value, toml::Value::Integer(_) | toml::Value::Float(_)) {
-                    return Err(fail(format!(
-                        "fill_null of \"*\" applies to the numeric columns, so its value must be a number, not {value}"
-                    )));
-                }
-            }
-            for (column, value) in map {
-                if !matches!(
-                    value,
-                    toml::Value::Integer(_)
-                        | toml::Value::Float(_)
-                        | toml::Value::String(_)
-                        | toml::Value::Boolean(_)
-                ) {
-                    return Err(fail(format!(
-                        "fill_null of `{column}`: the value must be a number, text or boolean"
-                    )));
-                }
-            }
-            return Ok(Step::FillNull(
-                map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            ));
+            return fill_null(map);
         }
         let path = self.plugin.as_ref().expect("one kind is set");
         let limits = self.limits.clone().unwrap_or_default();
-        limits.check().map_err(fail)?;
+        limits.check()?;
         let mut grants = self.grants.clone().unwrap_or_default();
         for dir in &mut grants.dirs {
             dir.host = resolve(base, &dir.host);
@@ -303,6 +272,50 @@ impl StepSpec {
             grants,
         }))
     }
+}
+
+fn select(columns: &[String]) -> Result<Step, String> {
+    if columns.is_empty() {
+        return Err("select keeps no column".into());
+    }
+    if let Some(twice) = first_repeated(columns) {
+        return Err(format!(
+            "select names `{twice}` twice (a Parquet file cannot hold two columns of one name)"
+        ));
+    }
+    Ok(Step::Select(columns.to_vec()))
+}
+
+fn cast(map: &BTreeMap<String, String>) -> Result<Step, String> {
+    let mut casts = Vec::new();
+    for (column, name) in map {
+        let t = parse_type(name).ok_or_else(|| {
+            format!("cast of `{column}`: unknown type `{name}` (types: {TYPE_NAMES})")
+        })?;
+        casts.push((column.clone(), t));
+    }
+    Ok(Step::Cast(casts))
+}
+
+fn fill_null(map: &BTreeMap<String, toml::Value>) -> Result<Step, String> {
+    use toml::Value::{Boolean, Float, Integer, String as Text};
+    if let Some(value) = map.get("*") {
+        if !matches!(value, Integer(_) | Float(_)) {
+            return Err(format!(
+                "fill_null of \"*\" applies to the numeric columns, so its value must be a number, not {value}"
+            ));
+        }
+    }
+    for (column, value) in map {
+        if !matches!(value, Integer(_) | Float(_) | Text(_) | Boolean(_)) {
+            return Err(format!(
+                "fill_null of `{column}`: the value must be a number, text or boolean"
+            ));
+        }
+    }
+    Ok(Step::FillNull(
+        map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+    ))
 }
 
 /// A plugin's configuration entries from a TOML table (a job step's

@@ -4,19 +4,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use arrow::array::{Array, ArrayData, BooleanArray};
-use arrow::buffer::{BooleanBuffer, Buffer};
 use arrow::record_batch::RecordBatch;
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::{Config, Engine, Store, Trap};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
-use super::bindings::wasmprep::plugin::types as wit;
+use super::batch;
 use super::bindings::{Plugin as Bindings, PluginPre};
 use super::cache::ModuleCache;
 use super::contract::{PluginContract, StepPlan};
-use super::convert::{adopt, lend};
+use super::convert::lend;
 use super::error::{BatchLocation, BatchProblem, Error, Result};
 use super::host::{CapturedOutput, HostState, InstanceLimiter, PluginLog};
 use super::policy::{grant_for_import, Grants, Limits};
@@ -274,7 +272,7 @@ impl Template {
             Err(e) => {
                 return Err(Error::Config {
                     plugin: self.label.clone(),
-                    message: plugin_error_text(&e),
+                    message: batch::plugin_error_text(&e),
                 })
             }
         };
@@ -292,17 +290,6 @@ impl Template {
             contract,
         })
     }
-}
-
-/// A plugin's error text, control characters escaped, at most
-/// [`MAX_ERROR_TEXT`] bytes of it.
-fn plugin_error_text(e: &wit::Error) -> String {
-    let text = match e {
-        wit::Error::InvalidConfig(m) => m,
-        wit::Error::InvalidInput(ie) => &ie.message,
-        wit::Error::Failure(m) => m,
-    };
-    bounded(text, MAX_ERROR_TEXT)
 }
 
 /// Arms the deadline and the memory watch for one call into the guest,
@@ -443,35 +430,30 @@ impl PluginInstance {
         batch: &RecordBatch,
         at: &BatchLocation,
     ) -> Result<RecordBatch> {
-        let contract = &self.plugin.contract;
         if self.trapped {
             return Err(Error::Trapped {
-                plugin: contract.name.clone(),
+                plugin: self.plugin.contract.name.clone(),
             });
         }
-        let fail = |problem: BatchProblem| Error::Batch {
-            plugin: contract.name.clone(),
+        self.run(plan, batch, at).map_err(|problem| Error::Batch {
+            plugin: self.plugin.contract.name.clone(),
             at: Box::new(at.clone()),
             problem,
-        };
-        let rows = batch.num_rows();
-        let datas: Vec<ArrayData> = plan
-            .inputs
-            .iter()
-            .map(|&i| batch.column(i).to_data())
-            .collect();
-        for (spec, data) in contract.inputs.iter().zip(&datas) {
-            if !spec.nullable && data.null_count() > 0 {
-                let row = (0..data.len()).find(|&r| data.is_null(r)).unwrap_or(0);
-                return Err(fail(BatchProblem::NullInput {
-                    column: spec.name.clone(),
-                    row: at.first_row + row as u64,
-                }));
-            }
-        }
+        })
+    }
+
+    /// Lends the batch's declared inputs, calls the guest, and assembles
+    /// what it returned.
+    fn run(
+        &mut self,
+        plan: &StepPlan,
+        batch: &RecordBatch,
+        at: &BatchLocation,
+    ) -> std::result::Result<RecordBatch, BatchProblem> {
+        let contract = &self.plugin.contract;
+        let datas = batch::inputs(contract, plan, batch, at.first_row)?;
         let lent: Vec<_> = datas.iter().map(lend).collect();
         let params: Vec<_> = lent.iter().map(|l| l.param()).collect();
-
         let mut guard = CallGuard::new(&mut self.store, &self.plugin.template.settings.limits);
         let answer = match self
             .bindings
@@ -485,120 +467,10 @@ impl PluginInstance {
             Err(e) => {
                 let problem = guard.problem(e);
                 self.trapped = true;
-                return Err(fail(problem));
+                return Err(problem);
             }
         };
-        let output = answer.map_err(|e| {
-            fail(match e {
-                wit::Error::InvalidInput(ie) => BatchProblem::InvalidInput {
-                    message: bounded(&ie.message, MAX_ERROR_TEXT),
-                    row: ie.row.map(|r| at.first_row + u64::from(r)),
-                    column: ie
-                        .column
-                        .map(|c| bounded(&c, super::contract::MAX_NAME_BYTES)),
-                },
-                other => BatchProblem::Failure(plugin_error_text(&other)),
-            })
-        })?;
-        let bad = |m: String| fail(BatchProblem::BadOutput(m));
-        if output.columns.len() != contract.outputs.len() {
-            return Err(bad(format!(
-                "{} columns returned, {} declared",
-                output.columns.len(),
-                contract.outputs.len()
-            )));
-        }
-        let keep = selection(output.selection, contract.filters, rows).map_err(bad)?;
-        let mut columns = batch.columns().to_vec();
-        for ((column, spec), &place) in output
-            .columns
-            .into_iter()
-            .zip(&contract.outputs)
-            .zip(&plan.placement)
-        {
-            let array = adopt(column, &spec.data_type, rows).map_err(|m| {
-                bad(format!(
-                    "column `{}` ({}): {m}",
-                    spec.name,
-                    crate::schema::type_name(&spec.data_type)
-                ))
-            })?;
-            if !spec.nullable {
-                check_no_kept_nulls(&array, keep.as_ref()).map_err(|n| {
-                    bad(format!(
-                        "column `{}` has {n} nulls in rows it keeps but is declared without nulls",
-                        spec.name
-                    ))
-                })?;
-            }
-            if place < columns.len() {
-                columns[place] = array;
-            } else {
-                columns.push(array);
-            }
-        }
-        // Filter before assembling: a non-nullable output may hold nulls in
-        // the rows it drops.
-        let rows_kept = match keep {
-            Some(keep) if keep.true_count() < rows => {
-                let filter = arrow::compute::FilterBuilder::new(&keep).optimize().build();
-                for c in &mut columns {
-                    *c = filter.filter(c).map_err(|e| bad(e.to_string()))?;
-                }
-                keep.true_count()
-            }
-            _ => rows,
-        };
-        let options = arrow::array::RecordBatchOptions::new().with_row_count(Some(rows_kept));
-        RecordBatch::try_new_with_options(plan.output_schema.clone(), columns, &options)
-            .map_err(|e| bad(e.to_string()))
-    }
-}
-
-/// The rows a plugin keeps, from the selection it returned: exactly
-/// `ceil(rows / 8)` bytes, present if and only if its contract filters.
-fn selection(
-    bits: Option<Vec<u8>>,
-    filters: bool,
-    rows: usize,
-) -> std::result::Result<Option<BooleanArray>, String> {
-    match (bits, filters) {
-        (None, false) => Ok(None),
-        (Some(bits), true) => {
-            if bits.len() != rows.div_ceil(8) {
-                return Err(format!(
-                    "a selection of {} bytes for {rows} rows (it must be {} bytes)",
-                    bits.len(),
-                    rows.div_ceil(8)
-                ));
-            }
-            let keep = BooleanBuffer::new(Buffer::from_vec(bits), 0, rows);
-            Ok(Some(BooleanArray::new(keep, None)))
-        }
-        (None, true) => Err("the contract filters rows but no selection was returned".into()),
-        (Some(_), false) => Err("a selection was returned but the contract does not filter".into()),
-    }
-}
-
-/// Checks that `array` has no null in a row `keep` keeps (every row when
-/// nothing is filtered): the WIT says dropped rows are never seen. Returns
-/// the number of such nulls otherwise.
-fn check_no_kept_nulls(
-    array: &arrow::array::ArrayRef,
-    keep: Option<&BooleanArray>,
-) -> std::result::Result<(), usize> {
-    let Some(nulls) = array.logical_nulls().filter(|n| n.null_count() > 0) else {
-        return Ok(());
-    };
-    let kept_nulls = match keep {
-        None => nulls.null_count(),
-        Some(keep) => (0..array.len())
-            .filter(|&i| nulls.is_null(i) && keep.value(i))
-            .count(),
-    };
-    if kept_nulls == 0 {
-        Ok(())
-    } else {
-        Err(kept_nulls)
+        let output = answer.map_err(|e| batch::plugin_problem(e, at.first_row))?;
+        batch::assemble(contract, plan, batch, output)
     }
 }

@@ -5,6 +5,7 @@
 //! checks its contract against a schema ([`PluginContract::bind`]), and
 //! transforms batches ([`PluginInstance::process`]).
 
+mod batch;
 mod bindings;
 mod cache;
 mod contract;

@@ -511,13 +511,13 @@ impl Iterator for CsvReader {
     }
 }
 
+/// An opened input: its (decompressed) bytes, compression and byte range.
+type Opened = (Box<dyn Read + Send>, Compression, (u64, u64));
+
 /// The file's (decompressed) content from the record boundary at or before
 /// `range`'s start, with the compression and the range (the whole file
 /// without one). A compressed file cannot be cut at byte offsets.
-fn open_range(
-    path: &Path,
-    range: Option<(u64, u64)>,
-) -> Result<(Box<dyn Read + Send>, Compression, (u64, u64))> {
+fn open_range(path: &Path, range: Option<(u64, u64)>) -> Result<Opened> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
