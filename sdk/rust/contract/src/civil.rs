@@ -21,11 +21,13 @@ const DAYS_BEFORE_EPOCH: i64 = 719_468;
 const DAYS_PER_ERA: i64 = 146_097;
 
 /// Whether `year` has a 29 February.
+#[inline]
 pub fn is_leap_year(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
 /// Days in `month` (1-12) of `year`; 0 for a month outside 1-12.
+#[inline]
 pub fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -39,6 +41,7 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
 /// Days since 1970-01-01 of `year`-`month`-`day` (negative before it). The
 /// date is not checked: callers check `month` and `day` against
 /// [`days_in_month`].
+#[inline]
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -50,6 +53,7 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// (year, month 1-12, day 1-31) of a count of days since 1970-01-01.
+#[inline]
 pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + DAYS_BEFORE_EPOCH;
     let era = z.div_euclid(DAYS_PER_ERA);

@@ -8,6 +8,7 @@ const DIGITS: &[u8; 16] = b"0123456789abcdef";
 /// ```
 /// assert_eq!(wasmprep_contract::hex(&[0x00, 0x7f, 0xab, 0xff]), "007fabff");
 /// ```
+#[inline]
 pub fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
