@@ -282,4 +282,17 @@ mod tests {
             "{err}"
         );
     }
+
+    /// Every date32 prints: chrono, which this used before, panicked past
+    /// ±262,143 years.
+    #[test]
+    fn dates_print_over_the_whole_date32_range() {
+        let days: ArrayRef = Arc::new(arrow::array::Date32Array::from(vec![
+            i32::MIN,
+            -1,
+            i32::MAX,
+        ]));
+        let printed: Vec<String> = (0..3).map(|row| format_value(&days, row)).collect();
+        assert_eq!(printed, ["-5877641-06-23", "1969-12-31", "+5881580-07-11"]);
+    }
 }
