@@ -8,6 +8,8 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use wasmprep_contract::civil::{civil_from_days, days_from_civil, days_in_month};
+
 /// The 2015 yellow-taxi columns and the types the NYC-taxi job reads them as.
 pub const TAXI_COLUMNS: [(&str, &str); 19] = [
     ("VendorID", "int32"),
@@ -112,22 +114,10 @@ pub fn write_taxi_csv(dir: &Path, sample: &TaxiSample) -> std::io::Result<Vec<Pa
     Ok(paths)
 }
 
-const START_2015: i64 = 1_420_070_400; // 2015-01-01 00:00:00 UTC
-const DAYS_IN_MONTH: [i64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 fn write_timestamp(out: &mut Vec<u8>, secs: i64) {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
-    // civil_from_days
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = civil_from_days(days);
     let _ = write!(
         out,
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
@@ -159,9 +149,9 @@ fn write_file(path: &Path, index: usize, rows: u64, sample: &TaxiSample) -> std:
     let mut file = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     let header: Vec<&str> = TAXI_COLUMNS.iter().map(|(n, _)| *n).collect();
     writeln!(file, "{}", header.join(","))?;
-    let month = index % 12;
-    let month_start = START_2015 + DAYS_IN_MONTH[..month].iter().sum::<i64>() * 86_400;
-    let month_secs = DAYS_IN_MONTH[month] * 86_400;
+    let month = (index % 12) as u32 + 1;
+    let month_start = days_from_civil(2015, month, 1) * 86_400;
+    let month_secs = i64::from(days_in_month(2015, month)) * 86_400;
     let bad_rate = f64::from(sample.bad_rows_per_million) / 1e6;
     let mut line: Vec<u8> = Vec::with_capacity(256);
     for _ in 0..rows {

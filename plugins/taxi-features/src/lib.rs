@@ -13,6 +13,7 @@
 //! An output is null where an input it is computed from is null. No
 //! configuration.
 
+use wasmprep_sdk::civil::civil_from_days;
 use wasmprep_sdk::{
     Batch, Column, Config, Contract, DataType, Output, Plugin, PrimitiveBuilder, Result, TimeUnit,
 };
@@ -120,6 +121,9 @@ impl DateParts {
         let days = ms.div_euclid(MS_PER_DAY);
         let hour = (ms.rem_euclid(MS_PER_DAY) / MS_PER_HOUR) as i32;
         let (year, month, day) = civil_from_days(days);
+        // An i64 count of milliseconds spans under 300 million years: the
+        // year fits an i32, as do the month and day.
+        let (year, month, day) = (year as i32, month as i32, day as i32);
         // 1970-01-01 was a Thursday: day 3 when Monday is 0.
         let day_of_week = (days + 3).rem_euclid(7) as i32;
         DateParts {
@@ -142,21 +146,6 @@ impl DateParts {
             self.is_weekend,
         ]
     }
-}
-
-/// (year, month, day) of a count of days since 1970-01-01, proleptic
-/// Gregorian (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i32, i32, i32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + (month <= 2) as i64;
-    (year as i32, month as i32, day as i32)
 }
 
 /// floor(x / 0.01) · 0.01, computed in f64 like the seed's pandas code.

@@ -29,7 +29,7 @@ pub fn job_digest(job: &Job, plan: &Plan, pipeline: &Pipeline) -> Result<String>
         file_identity(file, *size, &mut h)?;
     }
     h.update(plan.partitions.len().to_le_bytes());
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(wasmprep_contract::hex(&h.finalize()))
 }
 
 /// Bytes hashed at each end of an input file for its identity.

@@ -17,7 +17,9 @@ use arrow::datatypes::*;
 
 use super::csv::{BadRows, CsvColumn, CsvOptions, CsvReader};
 use super::{Error, Result};
-use crate::schema::{parse_type, type_name, TYPE_NAMES};
+use crate::schema::{parse_type, type_name, unit_from_arrow, TYPE_NAMES};
+use wasmprep_contract::civil::format_date;
+use wasmprep_contract::hex;
 
 /// Splits a `name:type` header field at the first colon after which a
 /// type follows.
@@ -161,7 +163,7 @@ pub fn format_value(array: &ArrayRef, row: usize) -> String {
         DataType::LargeBinary => hex(array.as_binary::<i64>().value(row)),
         DataType::Date32 => {
             let days = array.as_primitive::<Date32Type>().value(row) as i64;
-            civil(days)
+            format_date(days)
         }
         DataType::Timestamp(unit, _) => {
             let v = timestamp_value(array, row);
@@ -170,10 +172,6 @@ pub fn format_value(array: &ArrayRef, row: usize) -> String {
         DataType::Duration(_) => duration_value(array, row).to_string(),
         _ => arrow::util::display::array_value_to_string(array, row).unwrap_or_default(),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn timestamp_value(array: &ArrayRef, row: usize) -> i64 {
@@ -206,26 +204,15 @@ fn duration_value(array: &ArrayRef, row: usize) -> i64 {
     }
 }
 
-fn civil(days: i64) -> String {
-    let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
-        + chrono::Duration::days(days);
-    date.format("%Y-%m-%d").to_string()
-}
-
 fn format_timestamp(v: i64, unit: TimeUnit) -> String {
-    let per_second = match unit {
-        TimeUnit::Second => 1,
-        TimeUnit::Millisecond => 1_000,
-        TimeUnit::Microsecond => 1_000_000,
-        TimeUnit::Nanosecond => 1_000_000_000,
-    };
+    let per_second = unit_from_arrow(&unit).per_second();
     let secs = v.div_euclid(per_second);
     let frac = v.rem_euclid(per_second);
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let mut s = format!(
         "{} {:02}:{:02}:{:02}",
-        civil(days),
+        format_date(days),
         sod / 3600,
         sod / 60 % 60,
         sod % 60
@@ -294,5 +281,18 @@ mod tests {
             err.contains("t.csv:3, column `x`: cannot parse \"abc\" as float64"),
             "{err}"
         );
+    }
+
+    /// Every date32 prints: chrono, which this used before, panicked past
+    /// ±262,143 years.
+    #[test]
+    fn dates_print_over_the_whole_date32_range() {
+        let days: ArrayRef = Arc::new(arrow::array::Date32Array::from(vec![
+            i32::MIN,
+            -1,
+            i32::MAX,
+        ]));
+        let printed: Vec<String> = (0..3).map(|row| format_value(&days, row)).collect();
+        assert_eq!(printed, ["-5877641-06-23", "1969-12-31", "+5881580-07-11"]);
     }
 }

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use wasmprep_contract as boundary;
 
 use super::bindings::wasmprep::plugin::types as wit;
 use super::error::{Error, Result};
@@ -27,65 +28,47 @@ pub struct PluginContract {
     pub filters: bool,
 }
 
-fn unit(u: wit::TimeUnit) -> TimeUnit {
-    match u {
-        wit::TimeUnit::Second => TimeUnit::Second,
-        wit::TimeUnit::Millisecond => TimeUnit::Millisecond,
-        wit::TimeUnit::Microsecond => TimeUnit::Microsecond,
-        wit::TimeUnit::Nanosecond => TimeUnit::Nanosecond,
+/// The boundary type a plugin declared: the one mapping from the WIT's
+/// types (Arrow's follows through [`crate::schema::to_arrow`]).
+fn boundary_type(t: &wit::DataType) -> boundary::DataType {
+    use boundary::{DataType as B, TimeUnit as U};
+    use wit::DataType as W;
+    let unit = |u: wit::TimeUnit| match u {
+        wit::TimeUnit::Second => U::Second,
+        wit::TimeUnit::Millisecond => U::Millisecond,
+        wit::TimeUnit::Microsecond => U::Microsecond,
+        wit::TimeUnit::Nanosecond => U::Nanosecond,
+    };
+    match t {
+        W::Boolean => B::Boolean,
+        W::Int8 => B::Int8,
+        W::Int16 => B::Int16,
+        W::Int32 => B::Int32,
+        W::Int64 => B::Int64,
+        W::Uint8 => B::UInt8,
+        W::Uint16 => B::UInt16,
+        W::Uint32 => B::UInt32,
+        W::Uint64 => B::UInt64,
+        W::Float32 => B::Float32,
+        W::Float64 => B::Float64,
+        W::Utf8 => B::Utf8,
+        W::LargeUtf8 => B::LargeUtf8,
+        W::Binary => B::Binary,
+        W::LargeBinary => B::LargeBinary,
+        W::Date32 => B::Date32,
+        W::Timestamp(ts) => B::Timestamp(unit(ts.unit), ts.timezone.clone()),
+        W::Duration(u) => B::Duration(unit(*u)),
     }
 }
 
+/// The Arrow type of a type a plugin declared.
 pub(crate) fn arrow_type(t: &wit::DataType) -> DataType {
-    use wit::DataType as W;
-    match t {
-        W::Boolean => DataType::Boolean,
-        W::Int8 => DataType::Int8,
-        W::Int16 => DataType::Int16,
-        W::Int32 => DataType::Int32,
-        W::Int64 => DataType::Int64,
-        W::Uint8 => DataType::UInt8,
-        W::Uint16 => DataType::UInt16,
-        W::Uint32 => DataType::UInt32,
-        W::Uint64 => DataType::UInt64,
-        W::Float32 => DataType::Float32,
-        W::Float64 => DataType::Float64,
-        W::Utf8 => DataType::Utf8,
-        W::LargeUtf8 => DataType::LargeUtf8,
-        W::Binary => DataType::Binary,
-        W::LargeBinary => DataType::LargeBinary,
-        W::Date32 => DataType::Date32,
-        W::Timestamp(ts) => {
-            DataType::Timestamp(unit(ts.unit), ts.timezone.as_deref().map(Arc::from))
-        }
-        W::Duration(u) => DataType::Duration(unit(*u)),
-    }
+    crate::schema::to_arrow(&boundary_type(t))
 }
 
 /// Whether the boundary carries this Arrow type.
 pub fn is_supported(t: &DataType) -> bool {
-    use DataType::*;
-    matches!(
-        t,
-        Boolean
-            | Int8
-            | Int16
-            | Int32
-            | Int64
-            | UInt8
-            | UInt16
-            | UInt32
-            | UInt64
-            | Float32
-            | Float64
-            | Utf8
-            | LargeUtf8
-            | Binary
-            | LargeBinary
-            | Date32
-            | Timestamp(..)
-            | Duration(_)
-    )
+    crate::schema::from_arrow(t).is_some()
 }
 
 fn specs(list: &[wit::ColumnSpec]) -> Vec<ColumnSpec> {

@@ -166,9 +166,7 @@ impl Sandbox {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use wasmprep_contract::hex;
 
 /// What every instance of a plugin is made from.
 struct Template {

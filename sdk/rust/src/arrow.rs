@@ -45,9 +45,19 @@ fn unit_from_arrow(u: &ArrowUnit) -> TimeUnit {
     }
 }
 
-impl DataType {
+/// Conversions between the boundary [`DataType`] and arrow-rs's (the
+/// boundary type is defined in `wasmprep-contract`, which has no arrow
+/// dependency, so they come with this trait: `use wasmprep_sdk::DataTypeExt`).
+pub trait DataTypeExt: Sized {
     /// The arrow-rs type.
-    pub fn to_arrow(&self) -> ArrowType {
+    fn to_arrow(&self) -> ArrowType;
+
+    /// The boundary type of an arrow-rs type, if it has one.
+    fn from_arrow(t: &ArrowType) -> Option<Self>;
+}
+
+impl DataTypeExt for DataType {
+    fn to_arrow(&self) -> ArrowType {
         use DataType::*;
         match self {
             Boolean => ArrowType::Boolean,
@@ -73,8 +83,7 @@ impl DataType {
         }
     }
 
-    /// The boundary type of an arrow-rs type, if it has one.
-    pub fn from_arrow(t: &ArrowType) -> Option<DataType> {
+    fn from_arrow(t: &ArrowType) -> Option<DataType> {
         use DataType::*;
         Some(match t {
             ArrowType::Boolean => Boolean,
@@ -154,7 +163,7 @@ impl Column {
                 .cloned()
                 .unwrap_or_else(|| Buffer::from_vec(Vec::<u8>::new()))
         };
-        let (offsets, values) = match data_type.layout() {
+        let (offsets, values) = match Layout::of(&data_type) {
             Layout::Bits => (
                 None,
                 bytes(BooleanBuffer::new(buffer(0), offset, len).sliced()),

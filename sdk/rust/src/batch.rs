@@ -2,7 +2,7 @@
 
 use crate::builder::Selection;
 use crate::column::{BoolView, BytesView, Column, Native, PrimitiveView, StrView};
-use crate::types::{ColumnSpec, Contract, Error, Result};
+use crate::types::{ColumnSpec, Contract, Error, Layout, Result};
 
 /// The input columns of one batch, as the contract declared them.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ impl Batch {
                     column.len()
                 )));
             }
-            if column.data_type().layout() != spec.data_type.layout() {
+            if Layout::of(column.data_type()) != Layout::of(&spec.data_type) {
                 return Err(Error::failure(format!(
                     "input `{}` is {}, the contract declares {}",
                     spec.name,

@@ -55,7 +55,7 @@ impl Column {
 
     fn check(&self) -> Result<()> {
         let fail = |what: String| Err(Error::failure(format!("{} column: {what}", self.data_type)));
-        match self.data_type.layout() {
+        match Layout::of(&self.data_type) {
             Layout::Bits if self.values.len() < self.len.div_ceil(8) => fail(format!(
                 "{} value bytes for {} rows",
                 self.values.len(),
@@ -185,7 +185,7 @@ impl Column {
 
     fn bytes_view(&self) -> BytesView<'_> {
         let offsets = self.offsets.as_ref().expect("checked on construction");
-        let offsets = match self.data_type.layout() {
+        let offsets = match Layout::of(&self.data_type) {
             Layout::Variable(4) => Offsets::Small(&offsets.typed::<i32>()[..=self.len]),
             _ => Offsets::Large(&offsets.typed::<i64>()[..=self.len]),
         };
@@ -206,7 +206,7 @@ impl Column {
     /// The column with another type of the same layout (an `i64` column as a
     /// timestamp, an `i32` column as date32).
     pub(crate) fn retyped(mut self, data_type: &DataType) -> Result<Self> {
-        if self.data_type.layout() != data_type.layout() {
+        if Layout::of(&self.data_type) != Layout::of(data_type) {
             return Err(Error::failure(format!(
                 "a {} column cannot stand for a {data_type} column",
                 self.data_type

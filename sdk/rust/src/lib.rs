@@ -2,7 +2,8 @@
 //!
 //! With the `arrow` feature, columns convert to and from arrow-rs arrays
 //! (`Column::into_arrow`, `Column::from_arrow`), buffers moved rather than
-//! copied, for plugins that want arrow's compute kernels.
+//! copied, for plugins that want arrow's compute kernels, and
+//! [`DataType`] converts with `DataTypeExt::to_arrow` and `from_arrow`.
 //!
 //! A plugin declares a [`Contract`] (the columns it reads, the columns it
 //! writes, whether it filters rows) from its configuration, then transforms
@@ -77,11 +78,15 @@ pub mod log;
 pub mod testing;
 mod types;
 
+#[cfg(feature = "arrow")]
+pub use arrow::DataTypeExt;
 pub use batch::{Batch, Config, Output};
 pub use buffer::{Bytes, Pod};
 pub use builder::{BoolBuilder, BytesBuilder, PrimitiveBuilder, Selection};
 pub use column::{Bitmap, BoolView, BytesView, Column, Native, PrimitiveView, StrView};
 pub use types::{ColumnSpec, Contract, DataType, Error, Result, TimeUnit};
+/// Days since the epoch ⇄ dates, and hex text, as the host computes them.
+pub use wasmprep_contract::{civil, hex};
 
 /// A plugin: configured once per sandbox instance, then called per batch.
 pub trait Plugin: Sized + 'static {

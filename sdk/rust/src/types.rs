@@ -1,63 +1,10 @@
-//! The contract's vocabulary: data types, column specs, the contract itself
-//! and the errors a plugin reports.
+//! The contract's vocabulary: column specs, the contract itself and the
+//! errors a plugin reports. The data types and their names come from
+//! `wasmprep-contract`, which the host uses too.
 
 use std::fmt;
 
-/// Resolution of timestamps and durations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TimeUnit {
-    Second,
-    Millisecond,
-    Microsecond,
-    Nanosecond,
-}
-
-impl TimeUnit {
-    /// How many units make one second.
-    pub fn per_second(self) -> i64 {
-        match self {
-            TimeUnit::Second => 1,
-            TimeUnit::Millisecond => 1_000,
-            TimeUnit::Microsecond => 1_000_000,
-            TimeUnit::Nanosecond => 1_000_000_000,
-        }
-    }
-
-    fn suffix(self) -> &'static str {
-        match self {
-            TimeUnit::Second => "s",
-            TimeUnit::Millisecond => "ms",
-            TimeUnit::Microsecond => "us",
-            TimeUnit::Nanosecond => "ns",
-        }
-    }
-}
-
-/// The Arrow types a column may have at the plugin boundary.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DataType {
-    Boolean,
-    Int8,
-    Int16,
-    Int32,
-    Int64,
-    UInt8,
-    UInt16,
-    UInt32,
-    UInt64,
-    Float32,
-    Float64,
-    Utf8,
-    LargeUtf8,
-    Binary,
-    LargeBinary,
-    /// Days since the Unix epoch, as i32.
-    Date32,
-    /// A count of `unit`s since the Unix epoch, as i64, with an optional zone.
-    Timestamp(TimeUnit, Option<String>),
-    /// A count of `unit`s, as i64.
-    Duration(TimeUnit),
-}
+pub use wasmprep_contract::{DataType, TimeUnit};
 
 /// How a type's values are laid out in memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,10 +17,11 @@ pub(crate) enum Layout {
     Variable(usize),
 }
 
-impl DataType {
-    pub(crate) fn layout(&self) -> Layout {
+impl Layout {
+    /// The layout of `data_type`'s values.
+    pub(crate) fn of(data_type: &DataType) -> Layout {
         use DataType::*;
-        match self {
+        match data_type {
             Boolean => Layout::Bits,
             Int8 | UInt8 => Layout::Fixed(1),
             Int16 | UInt16 => Layout::Fixed(2),
@@ -82,94 +30,6 @@ impl DataType {
             Utf8 | Binary => Layout::Variable(4),
             LargeUtf8 | LargeBinary => Layout::Variable(8),
         }
-    }
-}
-
-impl DataType {
-    /// Parses a type name as the host writes it: `bool`, `int8` ..
-    /// `uint64`, `float32`, `float64`, `utf8`, `large_utf8`, `binary`,
-    /// `large_binary`, `date32`, `timestamp[ms]`, `timestamp[us, UTC]`,
-    /// `duration[ns]`.
-    ///
-    /// ```
-    /// use wasmprep_sdk::{DataType, TimeUnit};
-    /// assert_eq!(DataType::parse("timestamp[ms]"), Some(DataType::Timestamp(TimeUnit::Millisecond, None)));
-    /// assert_eq!(DataType::parse("float32").unwrap().to_string(), "float32");
-    /// ```
-    pub fn parse(name: &str) -> Option<DataType> {
-        let name = name.trim();
-        let unit = |u: &str| match u.trim() {
-            "s" => Some(TimeUnit::Second),
-            "ms" => Some(TimeUnit::Millisecond),
-            "us" => Some(TimeUnit::Microsecond),
-            "ns" => Some(TimeUnit::Nanosecond),
-            _ => None,
-        };
-        if let Some(args) = name
-            .strip_prefix("timestamp[")
-            .and_then(|r| r.strip_suffix(']'))
-        {
-            let mut parts = args.splitn(2, ',');
-            let u = unit(parts.next()?)?;
-            return Some(DataType::Timestamp(
-                u,
-                parts.next().map(|z| z.trim().to_string()),
-            ));
-        }
-        if let Some(args) = name
-            .strip_prefix("duration[")
-            .and_then(|r| r.strip_suffix(']'))
-        {
-            return Some(DataType::Duration(unit(args)?));
-        }
-        use DataType::*;
-        Some(match name {
-            "bool" | "boolean" => Boolean,
-            "int8" => Int8,
-            "int16" => Int16,
-            "int32" => Int32,
-            "int64" => Int64,
-            "uint8" => UInt8,
-            "uint16" => UInt16,
-            "uint32" => UInt32,
-            "uint64" => UInt64,
-            "float32" => Float32,
-            "float64" => Float64,
-            "utf8" | "string" => Utf8,
-            "large_utf8" => LargeUtf8,
-            "binary" => Binary,
-            "large_binary" => LargeBinary,
-            "date32" => Date32,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for DataType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use DataType::*;
-        let name = match self {
-            Boolean => "bool",
-            Int8 => "int8",
-            Int16 => "int16",
-            Int32 => "int32",
-            Int64 => "int64",
-            UInt8 => "uint8",
-            UInt16 => "uint16",
-            UInt32 => "uint32",
-            UInt64 => "uint64",
-            Float32 => "float32",
-            Float64 => "float64",
-            Utf8 => "utf8",
-            LargeUtf8 => "large_utf8",
-            Binary => "binary",
-            LargeBinary => "large_binary",
-            Date32 => "date32",
-            Timestamp(unit, None) => return write!(f, "timestamp[{}]", unit.suffix()),
-            Timestamp(unit, Some(tz)) => return write!(f, "timestamp[{}, {tz}]", unit.suffix()),
-            Duration(unit) => return write!(f, "duration[{}]", unit.suffix()),
-        };
-        f.write_str(name)
     }
 }
 
@@ -332,3 +192,28 @@ impl std::error::Error for Error {}
 
 /// `Result` with the plugin [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use crate::{DataType, TimeUnit};
+
+    /// Plugin authors name types through the SDK, with the host's aliases.
+    #[test]
+    fn data_types_parse_and_print_through_the_sdk() {
+        assert_eq!(
+            DataType::parse("timestamp[ms]"),
+            Some(DataType::Timestamp(TimeUnit::Millisecond, None))
+        );
+        assert_eq!(DataType::parse("float32").unwrap().to_string(), "float32");
+        for (alias, t) in [
+            ("int", DataType::Int32),
+            ("float", DataType::Float32),
+            ("double", DataType::Float64),
+            ("date", DataType::Date32),
+            ("boolean", DataType::Boolean),
+            ("string", DataType::Utf8),
+        ] {
+            assert_eq!(DataType::parse(alias), Some(t));
+        }
+    }
+}

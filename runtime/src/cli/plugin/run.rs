@@ -27,7 +27,8 @@ use super::ConfigArgs;
       --schema 'pickup_latitude:float32,pickup_longitude:float32,dropoff_latitude:float32,dropoff_longitude:float32'\n\n\
     CSV input: either its header gives each column's type (name:type), or --schema does\n\
     (types: bool, int8..int64, uint8..uint64, float32, float64, utf8, date32,\n\
-    timestamp[ms], duration[ms], ...). An empty field is null.")]
+    timestamp[ms], duration[ms], ...; aliases int, float, double, date, boolean, string).\n\
+    An empty field is null.")]
 pub struct Args {
     /// The plugin component (.wasm).
     pub plugin: PathBuf,

@@ -63,10 +63,5 @@ pub fn size_and_sha256(path: &Path) -> std::io::Result<(u64, String)> {
         hasher.update(&buf[..n]);
         bytes += n as u64;
     }
-    let digest = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((bytes, digest))
+    Ok((bytes, wasmprep_contract::hex(&hasher.finalize())))
 }
