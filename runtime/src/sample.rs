@@ -156,6 +156,38 @@ fn write_file(path: &Path, index: usize, rows: u64, sample: &TaxiSample) -> std:
     let mut line: Vec<u8> = Vec::with_capacity(256);
     for _ in 0..rows {
         line.clear();
+        let trip = Trip::draw(&mut rng, month_start, month_secs);
+        trip.write(&mut line, &mut rng);
+        if bad_rate > 0.0 && rng.chance(bad_rate) {
+            corrupt(&mut line, &mut rng);
+        }
+        line.push(b'\n');
+        file.write_all(&line)?;
+    }
+    file.flush()
+}
+
+/// One made-up trip; money in cents.
+struct Trip {
+    vendor: u8,
+    pickup: i64,
+    dropoff: i64,
+    miles: f64,
+    passengers: Option<u8>,
+    pickup_at: (f64, f64),
+    dropoff_at: (f64, f64),
+    ratecode: u8,
+    payment: u8,
+    fare: i64,
+    extra: i64,
+    tip: i64,
+    tolls: i64,
+}
+
+impl Trip {
+    /// A trip starting in the month of `month_secs` seconds from
+    /// `month_start`, with the seed job's share of dirty values.
+    fn draw(rng: &mut Rng, month_start: i64, month_secs: i64) -> Trip {
         let vendor = if rng.chance(0.45) { 1 } else { 2 };
         let pickup = month_start + rng.below(month_secs as u64) as i64;
         let minutes = 2.0 + 40.0 * rng.f64() * rng.f64();
@@ -171,12 +203,12 @@ fn write_file(path: &Path, index: usize, rows: u64, sample: &TaxiSample) -> std:
             915..=964 => Some(5),
             _ => Some(6),
         };
-        let (plon, plat) = if rng.chance(0.015) {
+        let pickup_at = if rng.chance(0.015) {
             (0.0, 0.0)
         } else {
             (-74.02 + 0.25 * rng.f64(), 40.63 + 0.22 * rng.f64())
         };
-        let (dlon, dlat) = if rng.chance(0.015) {
+        let dropoff_at = if rng.chance(0.015) {
             (0.0, 0.0)
         } else if rng.chance(0.002) {
             (-72.5 - rng.f64(), 41.2 + rng.f64())
@@ -194,70 +226,89 @@ fn write_file(path: &Path, index: usize, rows: u64, sample: &TaxiSample) -> std:
             98 => 3,
             _ => 4,
         };
-        let mut fare = 250 + (miles * 250.0) as i64 / 50 * 50;
+        let mut trip = Trip {
+            vendor,
+            pickup,
+            dropoff,
+            miles,
+            passengers,
+            pickup_at,
+            dropoff_at,
+            ratecode,
+            payment,
+            fare: 0,
+            extra: 0,
+            tip: 0,
+            tolls: 0,
+        };
+        trip.price(rng);
+        trip
+    }
+
+    /// The trip's money: fare by distance (some negative, huge or zero), a
+    /// tip on card payments, tolls now and then.
+    fn price(&mut self, rng: &mut Rng) {
+        self.fare = 250 + (self.miles * 250.0) as i64 / 50 * 50;
         match rng.below(10_000) {
-            0..=29 => fare = -fare,
-            30..=34 => fare = 50_000 + rng.below(100_000) as i64,
-            35..=54 => fare = 0,
+            0..=29 => self.fare = -self.fare,
+            30..=34 => self.fare = 50_000 + rng.below(100_000) as i64,
+            35..=54 => self.fare = 0,
             _ => {}
         }
-        let extra = [0, 50, 100][rng.below(3) as usize];
-        let tip = if payment == 1 {
-            fare.max(0) * (10 + rng.below(15) as i64) / 100
-        } else {
-            0
-        };
-        let tolls = if rng.chance(0.05) { 554 } else { 0 };
-        let total = fare + extra + 50 + tip + tolls + 30;
+        self.extra = [0, 50, 100][rng.below(3) as usize];
+        if self.payment == 1 {
+            self.tip = self.fare.max(0) * (10 + rng.below(15) as i64) / 100;
+        }
+        self.tolls = if rng.chance(0.05) { 554 } else { 0 };
+    }
 
-        let _ = write!(line, "{vendor},");
-        write_timestamp(&mut line, pickup);
+    /// The trip as a CSV line (without its line feed); a few values are
+    /// left out, as in the real data.
+    fn write(&self, line: &mut Vec<u8>, rng: &mut Rng) {
+        let _ = write!(line, "{},", self.vendor);
+        write_timestamp(line, self.pickup);
         line.push(b',');
-        write_timestamp(&mut line, dropoff);
+        write_timestamp(line, self.dropoff);
         line.push(b',');
-        if let Some(p) = passengers {
+        if let Some(p) = self.passengers {
             let _ = write!(line, "{p}");
         }
-        let _ = write!(line, ",{:.2},", miles);
-        write_coord(&mut line, plon);
+        let _ = write!(line, ",{:.2},", self.miles);
+        write_coord(line, self.pickup_at.0);
         line.push(b',');
-        write_coord(&mut line, plat);
-        let _ = write!(
-            line,
-            ",{ratecode},{},",
-            if rng.chance(0.01) { "Y" } else { "N" }
-        );
+        write_coord(line, self.pickup_at.1);
+        let flag = if rng.chance(0.01) { "Y" } else { "N" };
+        let _ = write!(line, ",{},{flag},", self.ratecode);
         if rng.chance(0.003) {
             line.push(b',');
         } else {
-            write_coord(&mut line, dlon);
+            write_coord(line, self.dropoff_at.0);
             line.push(b',');
-            write_coord(&mut line, dlat);
+            write_coord(line, self.dropoff_at.1);
         }
-        let _ = write!(line, ",{payment},");
-        write_money(&mut line, fare);
+        let _ = write!(line, ",{},", self.payment);
+        write_money(line, self.fare);
         line.push(b',');
-        write_money(&mut line, extra);
+        write_money(line, self.extra);
         line.extend_from_slice(b",0.5,");
         if !rng.chance(0.005) {
-            write_money(&mut line, tip);
+            write_money(line, self.tip);
         }
         line.push(b',');
-        write_money(&mut line, tolls);
+        write_money(line, self.tolls);
         line.extend_from_slice(b",0.3,");
-        write_money(&mut line, total);
-        if bad_rate > 0.0 && rng.chance(bad_rate) {
-            // A letter where a number goes, or a field short.
-            if rng.chance(0.5) {
-                line.splice(0..1, *b"X");
-            } else if let Some(cut) = line.iter().rposition(|&b| b == b',') {
-                line.truncate(cut);
-            }
-        }
-        line.push(b'\n');
-        file.write_all(&line)?;
+        let total = self.fare + self.extra + 50 + self.tip + self.tolls + 30;
+        write_money(line, total);
     }
-    file.flush()
+}
+
+/// Makes a line a bad row: a letter where a number goes, or a field short.
+fn corrupt(line: &mut Vec<u8>, rng: &mut Rng) {
+    if rng.chance(0.5) {
+        line.splice(0..1, *b"X");
+    } else if let Some(cut) = line.iter().rposition(|&b| b == b',') {
+        line.truncate(cut);
+    }
 }
 
 #[cfg(test)]
