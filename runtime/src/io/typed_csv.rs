@@ -31,18 +31,23 @@ pub fn parse_typed_name(field: &str) -> Option<(String, DataType)> {
 
 /// Parses a `name:type,name:type` list (as given on a command line).
 pub fn parse_columns(spec: &str) -> Result<Vec<CsvColumn>> {
-    split_header(spec.as_bytes())?
+    typed_columns(spec.as_bytes(), |f| {
+        Error::Options(format!("`{f}` is not `name:type` (types: {TYPE_NAMES})"))
+    })
+}
+
+/// The columns of a `name:type,...` header; `bad` says what is wrong with a
+/// field that is not `name:type`.
+fn typed_columns(header: &[u8], bad: impl Fn(&str) -> Error) -> Result<Vec<CsvColumn>> {
+    split_header(header)?
         .iter()
         .map(|f| {
-            parse_typed_name(f)
-                .map(|(name, data_type)| CsvColumn {
-                    name,
-                    data_type,
-                    format: None,
-                })
-                .ok_or_else(|| {
-                    Error::Options(format!("`{f}` is not `name:type` (types: {TYPE_NAMES})"))
-                })
+            let (name, data_type) = parse_typed_name(f).ok_or_else(|| bad(f))?;
+            Ok(CsvColumn {
+                name,
+                data_type,
+                format: None,
+            })
         })
         .collect()
 }
@@ -73,21 +78,10 @@ pub fn read(path: &Path) -> Result<RecordBatch> {
     let header = &bytes[..header_len];
     let header = header.strip_suffix(b"\n").unwrap_or(header);
     let header = header.strip_suffix(b"\r").unwrap_or(header);
-    let columns = split_header(header)?
-        .iter()
-        .map(|f| {
-            parse_typed_name(f)
-                .map(|(name, data_type)| CsvColumn {
-                    name,
-                    data_type,
-                    format: None,
-                })
-                .ok_or_else(|| Error::Format {
-                    path: path.to_path_buf(),
-                    message: format!("header field `{f}` is not `name:type` (types: {TYPE_NAMES})"),
-                })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let columns = typed_columns(header, |f| Error::Format {
+        path: path.to_path_buf(),
+        message: format!("header field `{f}` is not `name:type` (types: {TYPE_NAMES})"),
+    })?;
     let options = CsvOptions {
         header: false,
         ..CsvOptions::default()

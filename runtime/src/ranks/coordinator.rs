@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::messages::{decode, encode, lost, unreadable, Assign, Done, Failure, Final, Request};
-use super::runner::{Outcome, Runner};
+use super::runner::{drain, Outcome, Runner};
 use super::{RankStats, Received, Tag, Transport};
 use crate::exec::progress::{Counter, ProgressObserver};
 use crate::exec::Result;
@@ -263,11 +263,7 @@ pub fn lead(
     started: Instant,
 ) -> Result<Gathered> {
     loop {
-        let mut busy = false;
-        while let Some(outcome) = runner.try_outcome() {
-            busy = true;
-            coordinator.on_outcome(outcome);
-        }
+        let mut busy = drain(runner, |outcome, _| coordinator.on_outcome(outcome));
         while let Some(msg) = transport.try_recv() {
             busy = true;
             let from = msg.from;

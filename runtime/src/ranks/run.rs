@@ -23,13 +23,27 @@ pub fn run(
     options: &RunOptions,
     transport: &dyn Transport,
 ) -> Result<Summary> {
-    let started = Instant::now();
+    let cx = Context {
+        job,
+        options,
+        transport,
+        started: Instant::now(),
+    };
     let prepared = prepare(job, sandbox);
     if transport.rank() == 0 {
-        lead(job, prepared, options, transport, started)
+        lead(&cx, prepared)
     } else {
-        follow(job, prepared, options, transport, started)
+        follow(&cx, prepared)
     }
+}
+
+/// What every part of a rank's run needs.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    job: &'a Job,
+    options: &'a RunOptions,
+    transport: &'a dyn Transport,
+    started: Instant,
 }
 
 /// Opens the output and tells every rank whether and what to start.
@@ -59,13 +73,8 @@ fn start(
     opened
 }
 
-fn lead(
-    job: &Job,
-    prepared: Result<Prepared>,
-    options: &RunOptions,
-    transport: &dyn Transport,
-    started: Instant,
-) -> Result<Summary> {
+fn lead(cx: &Context<'_>, prepared: Result<Prepared>) -> Result<Summary> {
+    let (job, options, transport, started) = (cx.job, cx.options, cx.transport, cx.started);
     let (prepared, out, kept) = start(job, prepared, options, transport)?;
     crate::crash::point("output-opened");
     for (file, reason) in &prepared.plan.skipped {
@@ -181,13 +190,8 @@ fn check(rank: usize, prepared: Result<Prepared>, start: &Start) -> Result<Prepa
     })
 }
 
-fn follow(
-    job: &Job,
-    prepared: Result<Prepared>,
-    options: &RunOptions,
-    transport: &dyn Transport,
-    started: Instant,
-) -> Result<Summary> {
+fn follow(cx: &Context<'_>, prepared: Result<Prepared>) -> Result<Summary> {
+    let (job, options, transport, started) = (cx.job, cx.options, cx.transport, cx.started);
     let rank = transport.rank();
     let start: Start = decode(&transport.broadcast(0, Vec::new()), 0)?;
     if let Some(e) = start.error {

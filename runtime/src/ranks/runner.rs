@@ -23,6 +23,16 @@ pub enum Outcome {
     Cancelled,
 }
 
+/// Hands each outcome the runner has to `f`; whether there was any.
+pub fn drain<R: Runner>(runner: &mut R, mut f: impl FnMut(Outcome, &mut R)) -> bool {
+    let mut any = false;
+    while let Some(outcome) = runner.try_outcome() {
+        any = true;
+        f(outcome, runner);
+    }
+    any
+}
+
 /// A rank's workers, fed one partition at a time.
 pub trait Runner {
     /// Queues a partition.

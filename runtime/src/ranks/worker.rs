@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::messages::{
     decode, encode, failed_elsewhere, lost, unreadable, Assign, Done, Failure, Final, Request,
 };
-use super::runner::{Outcome, Runner};
+use super::runner::{drain, Outcome, Runner};
 use super::{RankStats, Received, Tag, Transport};
 use crate::exec::{Result, Summary};
 use crate::io::output::PartitionCommit;
@@ -175,11 +175,7 @@ pub fn follow(
     started: Instant,
 ) -> Result<Done> {
     loop {
-        let mut busy = false;
-        while let Some(outcome) = runner.try_outcome() {
-            busy = true;
-            worker.on_outcome(outcome, runner);
-        }
+        let mut busy = drain(runner, |outcome, runner| worker.on_outcome(outcome, runner));
         while let Some(msg) = transport.try_recv() {
             busy = true;
             worker.on_message(msg, runner);

@@ -10,22 +10,21 @@ use super::bindings::wasmprep::plugin::types as wit;
 use super::error::{Error, Result};
 use super::text::bounded;
 
-/// A column a plugin reads or writes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ColumnSpec {
-    pub name: String,
-    pub data_type: DataType,
-    pub nullable: bool,
-}
+/// A column a plugin reads or writes, in Arrow terms.
+pub type ColumnSpec = boundary::ColumnSpec<DataType>;
 
-/// What a plugin declared it does with its configuration.
+/// What a plugin declared it does with its configuration, in Arrow terms:
+/// the shared [`boundary::Contract`] (its fields are reached through
+/// `Deref`), with the host's checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PluginContract {
-    pub name: String,
-    pub version: String,
-    pub inputs: Vec<ColumnSpec>,
-    pub outputs: Vec<ColumnSpec>,
-    pub filters: bool,
+pub struct PluginContract(boundary::Contract<DataType>);
+
+impl std::ops::Deref for PluginContract {
+    type Target = boundary::Contract<DataType>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 /// The boundary type a plugin declared: the one mapping from the WIT's
@@ -108,13 +107,13 @@ fn check_text(what: &str, text: &str, max: usize) -> std::result::Result<(), Str
 
 impl PluginContract {
     pub(crate) fn from_wit(c: &wit::Contract) -> Result<Self> {
-        let contract = PluginContract {
+        let contract = PluginContract(boundary::Contract {
             name: c.name.clone(),
             version: c.version.clone(),
             inputs: specs(&c.inputs),
             outputs: specs(&c.outputs),
             filters: c.filters,
-        };
+        });
         contract.validate()?;
         Ok(contract)
     }

@@ -89,29 +89,13 @@ pub(crate) fn lend(data: &ArrayData) -> LentColumn<'_> {
     }
     if let Some(w) = offset_width(dt) {
         let raw = &data.buffers()[0].as_slice()[offset * w..(offset + len + 1) * w];
-        let read = |i: usize| -> usize {
-            let b = &raw[i * w..(i + 1) * w];
-            if w == 4 {
-                i32::from_le_bytes(b.try_into().unwrap()) as usize
-            } else {
-                i64::from_le_bytes(b.try_into().unwrap()) as usize
-            }
-        };
+        let read = |i: usize| wasmprep_contract::offsets::read_offset(raw, w, i);
         let (start, end) = (read(0), read(len));
         let values = &data.buffers()[1].as_slice()[start..end];
         let offsets = if start == 0 {
             Cow::Borrowed(raw)
         } else {
-            let mut rebased = Vec::with_capacity(raw.len());
-            for i in 0..=len {
-                let o = read(i) - start;
-                if w == 4 {
-                    rebased.extend_from_slice(&(o as i32).to_le_bytes());
-                } else {
-                    rebased.extend_from_slice(&(o as i64).to_le_bytes());
-                }
-            }
-            Cow::Owned(rebased)
+            Cow::Owned(wasmprep_contract::offsets::rebased(raw, w, len))
         };
         return LentColumn {
             len,

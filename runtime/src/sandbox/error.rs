@@ -105,16 +105,7 @@ impl fmt::Display for BatchProblem {
                 message,
                 row,
                 column,
-            } => {
-                write!(f, "invalid input")?;
-                if let Some(c) = column {
-                    write!(f, " in column `{c}`")?;
-                }
-                if let Some(r) = row {
-                    write!(f, " at row {r}")?;
-                }
-                write!(f, ": {message}")
-            }
+            } => wasmprep_contract::describe_invalid_input(f, message, column.as_deref(), *row),
             BatchProblem::Failure(m) => write!(f, "failed: {m}"),
             BatchProblem::BadOutput(m) => write!(f, "returned an output that breaks its contract: {m}"),
             BatchProblem::NullInput { column, row } => write!(

@@ -50,47 +50,51 @@ pub const MAX_LOG_BYTES_PER_CALL: usize = 64 << 20;
 pub const MAX_LOG_BYTES_TOTAL: u64 = 1 << 30;
 pub const MAX_OUTPUT_MIB: u64 = 16 << 10;
 
+/// `limits.NAME` is `min..=max` (a `min` of 0 is not said).
+fn in_range(name: &str, value: u64, min: u64, max: u64) -> Result<(), String> {
+    if (min..=max).contains(&value) {
+        return Ok(());
+    }
+    let range = if min == 0 {
+        format!("at most {max}")
+    } else {
+        format!("{min} to {max}")
+    };
+    Err(format!("limits.{name} must be {range}, not {value}"))
+}
+
 impl Limits {
     /// Checks every limit is in range, naming the one that is not. Called
     /// when a spec is read, so a bad value never reaches the sandbox.
     pub fn check(&self) -> Result<(), String> {
-        if !(1..=MAX_MEMORY_MIB).contains(&self.memory_mib) {
-            return Err(format!(
-                "limits.memory_mib must be 1 to {MAX_MEMORY_MIB}, not {}",
-                self.memory_mib
-            ));
-        }
+        in_range("memory_mib", self.memory_mib, 1, MAX_MEMORY_MIB)?;
         if !(self.timeout_secs > 0.0 && self.timeout_secs <= MAX_TIMEOUT_SECS) {
             return Err(format!(
                 "limits.timeout_secs must be more than 0 and at most {MAX_TIMEOUT_SECS} (7 days), not {}",
                 self.timeout_secs
             ));
         }
-        if !(1..=MAX_LOG_MESSAGE_BYTES).contains(&self.log_message_bytes) {
-            return Err(format!(
-                "limits.log_message_bytes must be 1 to {MAX_LOG_MESSAGE_BYTES}, not {}",
-                self.log_message_bytes
-            ));
-        }
-        if self.log_bytes_per_call > MAX_LOG_BYTES_PER_CALL {
-            return Err(format!(
-                "limits.log_bytes_per_call must be at most {MAX_LOG_BYTES_PER_CALL}, not {}",
-                self.log_bytes_per_call
-            ));
-        }
-        if self.log_bytes_total > MAX_LOG_BYTES_TOTAL {
-            return Err(format!(
-                "limits.log_bytes_total must be at most {MAX_LOG_BYTES_TOTAL}, not {}",
-                self.log_bytes_total
-            ));
-        }
-        if !(1..=MAX_OUTPUT_MIB).contains(&self.output_mib) {
-            return Err(format!(
-                "limits.output_mib must be 1 to {MAX_OUTPUT_MIB}, not {}",
-                self.output_mib
-            ));
-        }
-        Ok(())
+        let message_bytes = self.log_message_bytes as u64;
+        in_range(
+            "log_message_bytes",
+            message_bytes,
+            1,
+            MAX_LOG_MESSAGE_BYTES as u64,
+        )?;
+        let per_call = self.log_bytes_per_call as u64;
+        in_range(
+            "log_bytes_per_call",
+            per_call,
+            0,
+            MAX_LOG_BYTES_PER_CALL as u64,
+        )?;
+        in_range(
+            "log_bytes_total",
+            self.log_bytes_total,
+            0,
+            MAX_LOG_BYTES_TOTAL,
+        )?;
+        in_range("output_mib", self.output_mib, 1, MAX_OUTPUT_MIB)
     }
 
     /// [`Limits::output_mib`] in bytes.

@@ -174,30 +174,14 @@ impl Column {
             ),
             Layout::Variable(w) => {
                 let raw = buffer(0);
-                let read = |i: usize| -> usize {
-                    let at = (offset + i) * w;
-                    let b = &raw.as_slice()[at..at + w];
-                    if w == 4 {
-                        i32::from_le_bytes(b.try_into().expect("4 bytes")) as usize
-                    } else {
-                        i64::from_le_bytes(b.try_into().expect("8 bytes")) as usize
-                    }
-                };
+                let raw_from = &raw.as_slice()[offset * w..];
+                let read = |i: usize| wasmprep_contract::offsets::read_offset(raw_from, w, i);
                 let (first, last) = (read(0), read(len));
                 let values = bytes(buffer(1).slice_with_length(first, last - first));
                 let offsets = if first == 0 {
                     bytes(raw.slice_with_length(offset * w, (len + 1) * w))
                 } else {
-                    let mut rebased = Vec::with_capacity((len + 1) * w);
-                    for i in 0..=len {
-                        let o = read(i) - first;
-                        if w == 4 {
-                            rebased.extend_from_slice(&(o as i32).to_le_bytes());
-                        } else {
-                            rebased.extend_from_slice(&(o as i64).to_le_bytes());
-                        }
-                    }
-                    rebased
+                    wasmprep_contract::offsets::rebased(raw_from, w, len)
                 };
                 (Some(offsets), values)
             }

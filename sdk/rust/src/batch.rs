@@ -2,7 +2,8 @@
 
 use crate::builder::Selection;
 use crate::column::{BoolView, BytesView, Column, Native, PrimitiveView, StrView};
-use crate::types::{ColumnSpec, Contract, Error, Layout, Result};
+use crate::types::{Error, Layout, Result};
+use crate::{ColumnSpec, Contract};
 
 /// The input columns of one batch, as the contract declared them.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use crate::buffer::pack_bits;
+use crate::buffer::{pack_bits, Bytes};
 use crate::column::{Column, Native};
 use crate::types::DataType;
 
@@ -32,6 +32,25 @@ impl ValidityBuilder {
         });
         set_bit(bits, len_before, false);
         self.nulls += 1;
+    }
+
+    /// The column of `len` rows these validity bits belong to.
+    fn column(
+        self,
+        data_type: DataType,
+        len: usize,
+        offsets: Option<Bytes>,
+        values: Bytes,
+    ) -> Column {
+        let (validity, null_count) = self.finish();
+        Column {
+            data_type,
+            len,
+            null_count,
+            validity: validity.map(Into::into),
+            offsets,
+            values,
+        }
     }
 
     fn finish(self) -> (Option<Vec<u8>>, usize) {
@@ -136,15 +155,7 @@ impl<T: Native> PrimitiveBuilder<T> {
     }
 
     pub fn finish(self) -> Column {
-        let (validity, null_count) = self.validity.finish();
-        Column {
-            data_type: self.data_type,
-            len: self.len,
-            null_count,
-            validity: validity.map(Into::into),
-            offsets: None,
-            values: self.values.into(),
-        }
+        (self.validity).column(self.data_type, self.len, None, self.values.into())
     }
 }
 
@@ -277,15 +288,7 @@ impl BoolBuilder {
     }
 
     pub fn finish(self) -> Column {
-        let (validity, null_count) = self.validity.finish();
-        Column {
-            data_type: DataType::Boolean,
-            len: self.len,
-            null_count,
-            validity: validity.map(Into::into),
-            offsets: None,
-            values: self.values.into(),
-        }
+        (self.validity).column(DataType::Boolean, self.len, None, self.values.into())
     }
 }
 
@@ -373,15 +376,8 @@ impl BytesBuilder {
     }
 
     pub fn finish(self) -> Column {
-        let (validity, null_count) = self.validity.finish();
-        Column {
-            data_type: self.data_type,
-            len: self.len,
-            null_count,
-            validity: validity.map(Into::into),
-            offsets: Some(self.offsets.into()),
-            values: self.data.into(),
-        }
+        let offsets = Some(self.offsets.into());
+        (self.validity).column(self.data_type, self.len, offsets, self.data.into())
     }
 }
 

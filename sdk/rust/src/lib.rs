@@ -84,9 +84,10 @@ pub use batch::{Batch, Config, Output};
 pub use buffer::{Bytes, Pod};
 pub use builder::{BoolBuilder, BytesBuilder, PrimitiveBuilder, Selection};
 pub use column::{Bitmap, BoolView, BytesView, Column, Native, PrimitiveView, StrView};
-pub use types::{ColumnSpec, Contract, DataType, Error, Result, TimeUnit};
+pub use types::{DataType, Error, Result, TimeUnit};
 /// Days since the epoch ⇄ dates, and hex text, as the host computes them.
 pub use wasmprep_contract::{civil, hex};
+pub use wasmprep_contract::{ColumnSpec, Contract};
 
 /// A plugin: configured once per sandbox instance, then called per batch.
 pub trait Plugin: Sized + 'static {

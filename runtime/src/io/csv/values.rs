@@ -108,6 +108,24 @@ pub(crate) fn parse_date_format(s: &str, format: &str) -> Option<i64> {
     )
 }
 
+/// At least one decimal digit and nothing else, as a u64 (None on
+/// overflow).
+#[inline]
+fn parse_digits(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(v)
+}
+
 /// A decimal integer with an optional sign (and surrounding spaces).
 #[inline]
 pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
@@ -117,17 +135,10 @@ pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    if digits.is_empty() || digits.len() > 19 {
+    if digits.len() > 19 {
         return None;
     }
-    let mut v: i64 = 0;
-    for &c in digits {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(d as i64)?;
-    }
+    let v = i64::try_from(parse_digits(digits)?).ok()?;
     Some(if neg { -v } else { v })
 }
 
@@ -136,18 +147,10 @@ pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
 pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
     let s = s.trim_ascii();
     let digits = s.strip_prefix(b"+").unwrap_or(s);
-    if digits.is_empty() || digits.len() > 20 {
+    if digits.len() > 20 {
         return None;
     }
-    let mut v: u64 = 0;
-    for &c in digits {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(d as u64)?;
-    }
-    Some(v)
+    parse_digits(digits)
 }
 
 /// Exact powers of ten as f64 (all up to 1e22 are).

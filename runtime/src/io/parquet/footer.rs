@@ -254,16 +254,24 @@ impl<'a> Thrift<'a> {
         Some((algorithm || !columns.is_empty()).then_some(Encryption::Columns(columns)))
     }
 
+    /// Skips a struct's fields up to the next `want` (id, type): true, or
+    /// false at the struct's end. `depth` is the struct's nesting.
+    fn next_field(&mut self, last: &mut i16, want: (i16, u8), depth: usize) -> Parsed<bool> {
+        while let Some(field) = self.field(last)? {
+            if field == want {
+                return Some(true);
+            }
+            self.skip(field.1, depth)?;
+        }
+        Some(false)
+    }
+
     /// Positions of the `IEEE_754_TOTAL_ORDER` members of
     /// `FileMetaData.column_orders` (field 7).
     fn total_orders(&mut self) -> Parsed<Vec<usize>> {
         let mut positions = Vec::new();
         let mut last = 0;
-        while let Some((id, ty)) = self.field(&mut last)? {
-            if (id, ty) != (7, LIST) {
-                self.skip(ty, 1)?;
-                continue;
-            }
+        while self.next_field(&mut last, (7, LIST), 1)? {
             let (size, element) = self.list()?;
             for _ in 0..size {
                 let at = self.pos;
@@ -297,11 +305,7 @@ impl<'a> Thrift<'a> {
     fn row_group(&mut self) -> Parsed<Vec<usize>> {
         let mut encrypted = Vec::new();
         let mut last = 0;
-        while let Some((id, ty)) = self.field(&mut last)? {
-            if (id, ty) != (1, LIST) {
-                self.skip(ty, 2)?;
-                continue;
-            }
+        while self.next_field(&mut last, (1, LIST), 2)? {
             let (size, element) = self.list()?;
             if element != STRUCT {
                 return None;

@@ -3,6 +3,9 @@
 //! - [`DataType`] and [`TimeUnit`]: the types a column may have at the plugin
 //!   boundary, their canonical names ([`std::fmt::Display`]) and how a name
 //!   is read back ([`DataType::parse`], with one table of aliases).
+//! - [`Contract`] and [`ColumnSpec`]: what a plugin declares (generic over
+//!   the type's representation), and the wording of its input errors.
+//! - [`offsets`]: the offsets of text columns, read and rebased.
 //! - [`hex`]: lowercase hex of bytes (digests, binary values in text).
 //! - [`civil`]: days since the Unix epoch ⇄ proleptic Gregorian dates.
 //!
@@ -20,8 +23,11 @@
 //! ```
 
 pub mod civil;
+mod contract;
 mod hex;
+pub mod offsets;
 mod types;
 
+pub use contract::{describe_invalid_input, ColumnSpec, Contract};
 pub use hex::hex;
 pub use types::{DataType, TimeUnit, ALIASES, TYPE_NAMES};
