@@ -1,5 +1,6 @@
 //! Jobs: the spec (TOML), its inputs resolved to files, the partition plan
-//! and the pipeline of steps checked against the input schema.
+//! and the pipeline of steps checked against the input schema (running the
+//! steps over batches is [`crate::exec`]'s).
 
 mod pipeline;
 pub mod plan;
