@@ -1,8 +1,8 @@
-//! Running partitions: a rank's worker threads ([`pool`]) take partitions
+//! Running partitions: a rank's worker threads (`pool`) take partitions
 //! one at a time and stream each batch by batch ([`stream`]: read from a
 //! [`source`], run the [`steps`], write), so memory does not grow with the
-//! input; [`partition`] commits each. [`prepare`] and [`finish`] come
-//! before and after. Which rank runs which partition is
+//! input; [`run_partition`] commits each. [`prepare()`] and [`finish()`]
+//! come before and after. Which rank runs which partition is
 //! [`crate::ranks`]'s business; progress leaves as [`progress`] events.
 
 mod finish;

@@ -1,8 +1,8 @@
 //! Output you can trust: one Parquet file per partition, written under a
 //! hidden temporary name and renamed into place when complete
-//! ([`part`]); a commit record per partition ([`commit`]); quarantined rows
-//! beside them ([`quarantine`]); a manifest ([`manifest`]) and a `_SUCCESS`
-//! marker written last. The names are in [`layout`].
+//! ([`PartWriter`]); a commit record per partition ([`PartitionCommit`]);
+//! quarantined rows beside them ([`Quarantine`]); a [`Manifest`] and a
+//! `_SUCCESS` marker written last. The names are in [`layout`].
 
 mod atomic;
 mod commit;
