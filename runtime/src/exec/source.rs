@@ -169,10 +169,7 @@ impl ParquetSource {
             .reader
             .next()
             .transpose()
-            .map_err(|e| crate::io::Error::Format {
-                path: self.path.clone(),
-                message: e.to_string(),
-            })?
+            .map_err(crate::io::parquet::decoding(&self.path))?
         else {
             return Ok(None);
         };

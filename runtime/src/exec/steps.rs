@@ -8,6 +8,7 @@ use arrow::array::{Array, ArrayRef, AsArray, Float64Array, RecordBatch, Scalar};
 use arrow::compute::kernels::zip::zip;
 use arrow::compute::{cast_with_options, is_not_null, CastOptions};
 use arrow::datatypes::{DataType, SchemaRef};
+use arrow::error::ArrowError;
 
 use crate::job::{Error, Pipeline, Result, Stage};
 use crate::sandbox::{BatchLocation, Plugin, PluginInstance, StepPlan};
@@ -31,18 +32,19 @@ impl<'p> Steps<'p> {
     pub fn process(&mut self, mut batch: RecordBatch, at: &BatchLocation) -> Result<RecordBatch> {
         for (index, (stage, schema)) in self.pipeline.stages.iter().enumerate() {
             let fail = |kind: &'static str| {
-                move |message: String| Error::Step {
+                move |Failed(message, source)| Error::Step {
                     index,
                     kind,
                     message,
+                    source,
                 }
             };
             batch = match stage {
                 Stage::Select(indices) => batch
                     .project(indices)
-                    .map_err(|e| fail("select")(e.to_string()))?,
+                    .map_err(|e| fail("select")(Failed::arrow("selecting columns", e)))?,
                 Stage::Rename => RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
-                    .map_err(|e| fail("rename")(e.to_string()))?,
+                    .map_err(|e| fail("rename")(Failed::arrow("renaming columns", e)))?,
                 Stage::Cast(casts) => cast(&batch, casts, schema, at).map_err(fail("cast"))?,
                 Stage::FillNull(fills) => {
                     fill_null(&batch, fills, schema).map_err(fail("fill_null"))?
@@ -73,6 +75,15 @@ impl<'p> Steps<'p> {
     }
 }
 
+/// Why a built-in step failed on a batch, and Arrow's error if it was one.
+struct Failed(String, Option<ArrowError>);
+
+impl Failed {
+    fn arrow(what: impl Into<String>, e: ArrowError) -> Self {
+        Failed(what.into(), Some(e))
+    }
+}
+
 fn strict() -> CastOptions<'static> {
     CastOptions {
         safe: false,
@@ -87,22 +98,23 @@ fn cast(
     casts: &[(usize, DataType)],
     schema: &SchemaRef,
     at: &BatchLocation,
-) -> Result<RecordBatch, String> {
+) -> Result<RecordBatch, Failed> {
     let mut columns = batch.columns().to_vec();
     for (i, to) in casts {
         let name = schema.field(*i).name();
         let cast = cast_with_options(&columns[*i], to, &strict())
-            .map_err(|e| format!("{at}: column `{name}`: {e}"))?;
+            .map_err(|e| Failed::arrow(format!("{at}: column `{name}`"), e))?;
         if let Some(row) = float_overflow(&columns[*i], &cast) {
-            return Err(format!(
+            let message = format!(
                 "{at}: column `{name}`, row {}: the value is out of range for {}",
                 at.first_row + row as u64,
                 type_name(to)
-            ));
+            );
+            return Err(Failed(message, None));
         }
         columns[*i] = cast;
     }
-    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| Failed::arrow("assembling", e))
 }
 
 /// A `fill_null` step: each listed column's nulls replaced by its value.
@@ -110,17 +122,17 @@ fn fill_null(
     batch: &RecordBatch,
     fills: &[(usize, ArrayRef)],
     schema: &SchemaRef,
-) -> Result<RecordBatch, String> {
+) -> Result<RecordBatch, Failed> {
     let mut columns = batch.columns().to_vec();
     for (i, value) in fills {
         if columns[*i].null_count() == 0 {
             continue;
         }
-        let mask = is_not_null(&columns[*i]).map_err(|e| e.to_string())?;
-        columns[*i] =
-            zip(&mask, &columns[*i], &Scalar::new(value.clone())).map_err(|e| e.to_string())?;
+        let failed = |e| Failed::arrow(format!("column `{}`", schema.field(*i).name()), e);
+        let mask = is_not_null(&columns[*i]).map_err(failed)?;
+        columns[*i] = zip(&mask, &columns[*i], &Scalar::new(value.clone())).map_err(failed)?;
     }
-    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| Failed::arrow("assembling", e))
 }
 
 /// The first row where a cast to a float type turned a finite value (or a

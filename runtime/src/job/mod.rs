@@ -27,11 +27,14 @@ pub enum Error {
     },
     #[error("input {0}")]
     Input(String),
+    /// A step that does not fit its input (before data flows), or that
+    /// failed on a batch; Arrow's error, if any, is the source.
     #[error("steps[{index}] ({kind}): {message}")]
     Step {
         index: usize,
         kind: &'static str,
         message: String,
+        source: Option<arrow::error::ArrowError>,
     },
     #[error(transparent)]
     Data(#[from] crate::io::Error),

@@ -204,6 +204,7 @@ fn bind(
             index,
             kind: kind(step),
             message,
+            source: None,
         })?;
         schema = next;
         out.push((stage, schema.clone()));

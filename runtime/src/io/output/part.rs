@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::{io_err, size_and_sha256, temp_builder};
 use super::OutputDir;
-use crate::io::parquet::WriteOptions;
+use crate::io::parquet::{writing, WriteOptions};
 use crate::io::{Error, Result};
 
 /// Key-value metadata keys of a part file's footer start with this.
@@ -72,10 +72,7 @@ impl OutputDir {
         let file = tmp.reopen().map_err(io_err(tmp.path()))?;
         let props = options.properties(&schema)?;
         let mut writer =
-            ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| Error::Format {
-                path: final_path.clone(),
-                message: e.to_string(),
-            })?;
+            ArrowWriter::try_new(file, schema, Some(props)).map_err(writing(&final_path))?;
         for kv in provenance.key_values() {
             writer.append_key_value_metadata(kv);
         }
@@ -96,21 +93,17 @@ pub struct PartWriter {
 
 impl PartWriter {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
-        self.writer.write(batch).map_err(|e| Error::Format {
-            path: self.final_path.clone(),
-            message: e.to_string(),
-        })
+        self.writer.write(batch).map_err(writing(&self.final_path))
     }
 
     /// Completes the file (its float column orders made readable by older
     /// readers, see [`crate::io::parquet::footer`]), then hashes it and renames
     /// it into place. Returns (bytes, sha256).
     pub fn finish(self) -> Result<(u64, String)> {
-        let format = |e: parquet::errors::ParquetError| Error::Format {
-            path: self.final_path.clone(),
-            message: e.to_string(),
-        };
-        let mut file = self.writer.into_inner().map_err(format)?;
+        let mut file = self
+            .writer
+            .into_inner()
+            .map_err(writing(&self.final_path))?;
         file.flush().map_err(io_err(&self.final_path))?;
         crate::io::parquet::footer::type_defined_float_order(&mut file)
             .map_err(io_err(&self.final_path))?;
