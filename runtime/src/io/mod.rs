@@ -35,8 +35,27 @@ pub enum Error {
         path: PathBuf,
         source: arrow::error::ArrowError,
     },
+    /// An option or setting out of range, or that does not fit the input.
     #[error("{0}")]
     Options(String),
+    /// The output directory holds another run's results.
+    #[error(
+        "{} already holds results ({}); pass --resume to finish that run or --overwrite to replace it",
+        path.display(),
+        if *complete { "a complete run" } else { "an unfinished run" }
+    )]
+    OutputInUse { path: PathBuf, complete: bool },
+    /// `--resume` into results of another job.
+    #[error(
+        "{} was written by a different job (its spec, plugins, input files or wasmprep version \
+         changed since; {file} records job {digest}); use --overwrite to start over",
+        path.display()
+    )]
+    OtherJob {
+        path: PathBuf,
+        file: String,
+        digest: String,
+    },
     #[error("bad row at {0}")]
     BadRow(Box<csv::RowError>),
     #[error("{}: the header does not match the schema: {detail}", path.display())]

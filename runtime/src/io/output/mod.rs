@@ -61,16 +61,19 @@ impl OutputDir {
         let mut kept = Vec::new();
         match mode {
             ExistingOutput::Refuse if !existing.is_empty() => {
-                return Err(Error::Options(format!(
-                    "{} already holds results ({}); pass --resume to finish that run or --overwrite to replace it",
-                    path.display(),
-                    if existing.iter().any(|n| n == SUCCESS) { "a complete run" } else { "an unfinished run" }
-                )))
+                return Err(Error::OutputInUse {
+                    path: path.to_path_buf(),
+                    complete: existing.iter().any(|n| n == SUCCESS),
+                })
             }
             ExistingOutput::Overwrite => {
                 for name in &existing {
                     let p = path.join(name);
-                    let r = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+                    let r = if p.is_dir() {
+                        std::fs::remove_dir_all(&p)
+                    } else {
+                        std::fs::remove_file(&p)
+                    };
                     r.map_err(io_err(&p))?;
                 }
             }
@@ -79,9 +82,8 @@ impl OutputDir {
                 // Anything not backed by a valid commit is redone.
                 for name in &existing {
                     let p = path.join(name);
-                    let keep = name == COMMITS
-                        || name == REJECTED
-                        || kept.iter().any(|c| &c.file == name);
+                    let keep =
+                        name == COMMITS || name == REJECTED || kept.iter().any(|c| &c.file == name);
                     if !keep && p.is_file() {
                         std::fs::remove_file(&p).map_err(io_err(&p))?;
                     }
@@ -139,13 +141,11 @@ impl OutputDir {
             }
         }
         if let Some(other) = valid.iter().find(|c| c.job_digest != job_digest) {
-            return Err(Error::Options(format!(
-                "{} was written by a different job (its spec, plugins, input files or wasmprep \
-                 version changed since; {} records job {}); use --overwrite to start over",
-                self.path.display(),
-                other.file,
-                &other.job_digest[..other.job_digest.len().min(12)]
-            )));
+            return Err(Error::OtherJob {
+                path: self.path.clone(),
+                file: other.file.clone(),
+                digest: other.job_digest.chars().take(12).collect(),
+            });
         }
         valid.sort_by_key(|c| c.id);
         Ok(valid)
