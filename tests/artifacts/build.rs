@@ -6,7 +6,9 @@
 //!   not wait on the outer one's lock);
 //! - C (`*.c`): bindings generated from `sdk/wit`, clang for wasm32-wasi,
 //!   then made a component;
-//! - Python (`app.py`): componentize-py, with WASI stubbed out;
+//! - Python (`app.py`): componentize-py, with WASI stubbed out and the
+//!   Python kit (`sdk/python/src`) on its path; the kit's copy of the WIT
+//!   must equal `sdk/wit`;
 //! - WebAssembly text (`plugin.wat`): a core module written by hand (for
 //!   attacks no language compiles to, like many memories or tables), with
 //!   the plugin world's metadata embedded, made a component.
@@ -45,6 +47,11 @@ fn main() {
         "Cargo.lock",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    // The Python kit's sources, file by file: a watched folder would count
+    // the bytecode Python writes beside them as a change.
+    for file in python_kit_files(&root.join("sdk/python/src/wasmprep_plugin")) {
+        println!("cargo:rerun-if-changed={}", file.display());
     }
     println!("cargo:rerun-if-env-changed=COMPONENTIZE_PY");
     println!("cargo:rerun-if-env-changed=WASI_SYSROOT");
@@ -254,7 +261,36 @@ fn componentize_py(root: &Path) -> PathBuf {
     PathBuf::from("componentize-py")
 }
 
+fn python_kit_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for sub in [dir.to_path_buf(), dir.join("wit")] {
+        for entry in std::fs::read_dir(&sub).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "py" || e == "wit") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// The Python kit ships its own copy of the WIT (so that it works outside a
+/// checkout); a plugin built here must see the same contract as the host.
+fn check_python_kit_wit(root: &Path) {
+    let repo = root.join("sdk/wit/plugin.wit");
+    let kit = root.join("sdk/python/src/wasmprep_plugin/wit/plugin.wit");
+    let read = |p: &Path| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    if read(&repo) != read(&kit) {
+        panic!(
+            "the Python kit's WIT differs from sdk/wit: `cp {} {}`",
+            repo.display(),
+            kit.display()
+        );
+    }
+}
+
 fn build_python(root: &Path, plugins_dir: &Path, p: &Plugin) {
+    check_python_kit_wit(root);
     let out = plugins_dir.join(format!("{}.wasm", p.name));
     let mut cmd = Command::new(componentize_py(root));
     cmd.current_dir(&p.dir)
@@ -268,7 +304,9 @@ fn build_python(root: &Path, plugins_dir: &Path, p: &Plugin) {
             "app",
             "-p",
             ".",
+            "-p",
         ])
+        .arg(root.join("sdk/python/src"))
         .arg("-o")
         .arg(&out);
     run(
