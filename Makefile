@@ -4,13 +4,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 VENV := .venv
 COMPONENTIZE_PY_VERSION := 0.25.1
+PYTEST_VERSION := 9.2.0
 APT_PACKAGES := clang lld wasi-libc libclang-rt-dev-wasm32 libclang-dev libopenmpi-dev openmpi-bin
 
 PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test lint doc bench bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
+.PHONY: help deps plugins build demo test test-python lint doc bench bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -18,6 +19,7 @@ help:
 	@echo "make plugins  build every plugin from source into target/plugins/<name>.wasm"
 	@echo "make build    build the wasmprep binary (release) into target/release/wasmprep"
 	@echo "make test     run every test (builds the plugins first)"
+	@echo "make test-python  the Python kit's tests and the Python plugins' unit tests (pytest, no WebAssembly)"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
 	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
 	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
@@ -64,9 +66,19 @@ demo: deps
 # differently and rebuild wasmtime).
 FEATURES := --features wasmprep-sdk/arrow
 
-test: deps
+test: deps test-python
 	$(CARGO) test --workspace $(FEATURES)
 	$(CARGO) test --workspace $(FEATURES) --no-default-features
+
+# The Python kit (sdk/python) and every Python plugin's unit tests
+# (plugins/*/test_*.py), in plain CPython with the kit from the checkout.
+# No bytecode files: the plugin build watches plugins/ and would redo the
+# Python components for them.
+test-python: deps
+	@$(VENV)/bin/pip freeze 2>/dev/null | grep -qx pytest==$(PYTEST_VERSION) || \
+	  $(VENV)/bin/pip install -q pytest==$(PYTEST_VERSION)
+	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=sdk/python/src $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  sdk/python/tests $(wildcard plugins/*/test_*.py)
 
 WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p test-passthrough -p test-misbehave -p test-forbidden-import
 
