@@ -121,6 +121,15 @@ def test_errors_become_wit_errors(glue):
     assert e.value.value.value.startswith("ValueError: asked to (in process, test_glue.py:")
 
 
+def test_input_error_fields_that_do_not_fit_the_wit_are_left_out(glue):
+    wit = glue.wit
+    assert glue.error_to_wit(wp.InvalidInput("m", row=-1)) == wit.Error_InvalidInput(
+        wit.InputError(message="m", row=None, column=None)
+    )
+    assert glue.error_to_wit(wp.InvalidInput("m", "c", 2**32)).value.row is None
+    assert glue.error_to_wit(wp.Failure(42)) == wit.Error_Failure("42")
+
+
 def test_process_before_configure_is_a_failure(glue):
     from componentize_py_types import Err
 

@@ -8,7 +8,7 @@ a component build, or natively next to `componentize-py bindings` output.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Type
+from typing import Any, Dict, List, Type
 
 from componentize_py_types import Err
 from wit_world import exports
@@ -106,11 +106,18 @@ def column_to_wit(column: Column) -> Any:
     )
 
 
+def _columns_to_wit(columns: List[Column]) -> List[Any]:
+    return [column_to_wit(c) for c in columns]
+
+
 def error_to_wit(e: PluginError) -> Any:
     if isinstance(e, InvalidConfig):
         return wit.Error_InvalidConfig(e.message)
     if isinstance(e, InvalidInput):
-        return wit.Error_InvalidInput(wit.InputError(message=e.message, row=e.row, column=e.column))
+        # The WIT's row is a u32 and its column a string: anything else is left out.
+        row = e.row if isinstance(e.row, int) and 0 <= e.row < 2**32 else None
+        column = None if e.column is None else str(e.column)
+        return wit.Error_InvalidInput(wit.InputError(message=e.message, row=row, column=column))
     return wit.Error_Failure(e.message)
 
 
@@ -147,7 +154,7 @@ def transform_class(plugin_class: Type[Plugin]) -> type:
                 if instance is None:
                     raise Failure("process was called before configure")
                 out, selection = run_reporting(instance.process, columns)
-                return wit.BatchOutput(columns=[column_to_wit(c) for c in out], selection=selection)
+                return wit.BatchOutput(columns=run_reporting(_columns_to_wit, out), selection=selection)
             except PluginError as e:
                 raise Err(error_to_wit(e)) from None
 

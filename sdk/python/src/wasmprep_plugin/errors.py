@@ -15,7 +15,7 @@ class PluginError(Exception):
 
     def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
+        self.message = str(message)
 
 
 class InvalidConfig(PluginError):
@@ -31,7 +31,7 @@ class InvalidInput(PluginError):
     def __init__(self, message: str, column: Optional[str] = None, row: Optional[int] = None):
         super().__init__(message)
         self.column = column
-        self.row = row
+        self.row = None if row is None else int(row)
 
     def __str__(self) -> str:
         text = "invalid input"
