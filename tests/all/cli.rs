@@ -129,21 +129,78 @@ fn run_writes_parquet_that_reads_back() {
 }
 
 #[test]
-fn run_on_untyped_csv_without_schema_says_how_to_give_one() {
+fn run_on_an_untyped_csv_infers_types_that_schema_can_set() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
-    std::fs::write(&input, "tip_amount,fare_amount\n1,4\n").unwrap();
+    std::fs::write(&input, "tip_amount,fare_amount,note\n1,4,x\n2,,y\n").unwrap();
+    // Inferred: the amounts are int64, which tip-ratio (float32) refuses,
+    // naming both types; the inferred columns are printed.
     let out = wasmprep()
         .args(["plugin", "run", TIP_RATIO, "--input"])
         .arg(&input)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("give the CSV column types with --schema"),
+        err.contains("columns: tip_amount:int64,fare_amount:int64,note:utf8"),
         "{err}"
     );
+    assert!(
+        err.contains("as float32, but the input's is int64"),
+        "{err}"
+    );
+    // --schema sets two of the three; the third is still inferred.
+    let out = wasmprep()
+        .args(["plugin", "run", TIP_RATIO, "--input"])
+        .arg(&input)
+        .args(["--schema", "tip_amount:float32,fare_amount:float32"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("columns: tip_amount:float32,fare_amount:float32,note:utf8"),
+        "{err}"
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("0.25"), "{table}");
+    // What the plugin cost.
+    assert!(
+        err.contains("plugin tip-ratio: 2 rows in 1 batch(es), ") && err.contains(" ns/row"),
+        "{err}"
+    );
+    // A name the header does not have.
+    let out = wasmprep()
+        .args(["plugin", "run", TIP_RATIO, "--input"])
+        .arg(&input)
+        .args(["--schema", "tip:float32"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--schema names `tip`"), "{err}");
+}
+
+/// Exit codes: a plugin that cannot be loaded is an error (1), not a golden
+/// mismatch (2).
+#[test]
+fn plugin_test_exits_1_when_the_plugin_cannot_be_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = crate::root().join("plugins/tip-ratio/tests/cases");
+    let not_wasm = dir.path().join("not.wasm");
+    std::fs::write(&not_wasm, "not a component").unwrap();
+    for plugin in [dir.path().join("missing.wasm"), not_wasm] {
+        let out = wasmprep()
+            .args(["plugin", "test"])
+            .arg(&plugin)
+            .arg(&cases)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", plugin.display());
+        assert!(err.contains(&plugin.display().to_string()), "{err}");
+    }
 }
 
 /// A binary built without MPI, started by a launcher, says so instead of

@@ -3,6 +3,7 @@
 //! names where the batch's first row sits in the user's file.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use arrow::record_batch::RecordBatch;
 
@@ -19,6 +20,11 @@ pub struct Streamed {
     pub rows_in: u64,
     /// Rows the steps handed on.
     pub rows_out: u64,
+    /// Batches read.
+    pub batches: usize,
+    /// Wall time spent in the steps (plugin calls included), not reading
+    /// or writing.
+    pub step_time: Duration,
 }
 
 /// Where the batches go: rejected rows, and what the steps make of each
@@ -38,7 +44,6 @@ pub fn stream(
     sink: &mut impl Sink,
 ) -> Result<Streamed> {
     let mut counts = Streamed::default();
-    let mut index = 0;
     while let Some(batch) = source.next_batch()? {
         if stop.load(Ordering::SeqCst) {
             return Err(Error::Cancelled);
@@ -49,13 +54,15 @@ pub fn stream(
             .for_each(|r| sink.rejected(r));
         let at = BatchLocation {
             source: name.to_string(),
-            batch: index,
+            batch: counts.batches,
             first_row: counts.rows_in,
             rows: batch.num_rows(),
         };
         counts.rows_in += batch.num_rows() as u64;
-        index += 1;
+        counts.batches += 1;
+        let started = Instant::now();
         let out = steps.process(batch, &at).map_err(|e| located(source, e))?;
+        counts.step_time += started.elapsed();
         counts.rows_out += out.num_rows() as u64;
         if out.num_rows() > 0 {
             sink.write(out)?;

@@ -53,19 +53,10 @@ fn typed_columns(header: &[u8], bad: impl Fn(&str) -> Error) -> Result<Vec<CsvCo
 }
 
 fn split_header(line: &[u8]) -> Result<Vec<String>> {
-    let mut core = csv_core::Reader::new();
-    let mut out = vec![0u8; line.len() + 1];
-    let mut ends = vec![0usize; line.len() + 2];
-    let (_, _, _, nend) = core.read_record(line, &mut out, &mut ends);
-    let (_, _, _, more) = core.read_record(&[], &mut out, &mut ends[nend..]);
-    let n = nend + more;
-    let mut fields = Vec::with_capacity(n);
-    let mut start = 0;
-    for &end in &ends[..n] {
-        fields.push(String::from_utf8_lossy(&out[start..end]).trim().to_string());
-        start = end;
-    }
-    Ok(fields)
+    Ok(crate::io::csv::split_line(
+        &mut csv_core::Reader::new(),
+        line,
+    ))
 }
 
 /// Reads a typed CSV file into one batch.

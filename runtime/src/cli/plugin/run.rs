@@ -10,12 +10,13 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use wasmprep::exec::source::Source;
 use wasmprep::exec::steps::Steps;
-use wasmprep::exec::stream::{stream, Sink};
+use wasmprep::exec::stream::{stream, Sink, Streamed};
 use wasmprep::io::csv::{BadRows, CsvOptions, CsvReader, RowError};
 use wasmprep::io::{parquet, typed_csv};
 use wasmprep::job::spec::PluginStep;
 use wasmprep::job::{Pipeline, Step};
 use wasmprep::sandbox::{ModuleCache, Sandbox};
+use wasmprep::schema::type_name;
 
 use super::ConfigArgs;
 
@@ -25,10 +26,13 @@ use super::ConfigArgs;
     wasmprep plugin run target/plugins/taxi-clean.wasm --input trips.parquet --output clean.parquet\n  \
     wasmprep plugin run target/plugins/haversine.wasm --input trips.csv \\\n    \
       --schema 'pickup_latitude:float32,pickup_longitude:float32,dropoff_latitude:float32,dropoff_longitude:float32'\n\n\
-    CSV input: either its header gives each column's type (name:type), or --schema does\n\
-    (types: bool, int8..int64, uint8..uint64, float32, float64, utf8, date32,\n\
-    timestamp[ms], duration[ms], ...; aliases int, float, double, date, boolean, string).\n\
-    An empty field is null.")]
+    CSV input: a header that gives each column's type (name:type) is used as it is;\n\
+    otherwise the header names the columns and their types are inferred from the first\n\
+    1000 rows (int64, float64, bool, date32, timestamp[us] or utf8; the result is printed),\n\
+    and --schema sets the type of any of them (types: bool, int8..int64, uint8..uint64,\n\
+    float32, float64, utf8, date32, timestamp[ms], duration[ms], ...; aliases int, float,\n\
+    double, date, boolean, string). An empty field is null.\n\n\
+    After the run, the plugin's cost is printed: rows/s and ns/row of its calls.")]
 pub struct Args {
     /// The plugin component (.wasm).
     pub plugin: PathBuf,
@@ -41,7 +45,8 @@ pub struct Args {
     #[arg(long)]
     pub output: Option<PathBuf>,
 
-    /// Column types of a CSV input, in file order: "name:type,name:type".
+    /// Types of some or all columns of a CSV input, by name: "name:type,name:type"
+    /// (the others are inferred).
     #[arg(long, value_name = "COLUMNS")]
     pub schema: Option<String>,
 
@@ -100,30 +105,68 @@ fn is_parquet(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
-/// Columns of a CSV file: from --schema, or from a typed header.
+/// Rows read to infer a CSV file's column types.
+const INFER_ROWS: usize = 1000;
+
+/// Columns of a CSV file: from a typed header (`name:type,...`), or named by
+/// its header with types inferred from its first rows, `--schema` setting
+/// the type of any of them.
 fn csv_layout(path: &Path, schema: Option<&str>) -> anyhow::Result<CsvLayout> {
-    if let Some(spec) = schema {
-        return Ok((typed_csv::parse_columns(spec)?, CsvOptions::default(), None));
-    }
-    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let header_len = text
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| i + 1);
-    let header = String::from_utf8_lossy(&text[..header_len]);
-    match typed_csv::parse_columns(header.trim_end()) {
-        Ok(columns) => {
-            let options = CsvOptions {
-                header: false,
-                ..CsvOptions::default()
-            };
-            Ok((columns, options, Some((header_len as u64, text.len() as u64))))
+    if schema.is_none() {
+        if let Some(layout) = typed_header(path)? {
+            return Ok(layout);
         }
-        Err(_) => bail!(
-            "{}: give the CSV column types with --schema \"name:type,...\" (or write them in the header as name:type)",
-            path.display()
-        ),
     }
+    let options = CsvOptions::default();
+    let mut columns = wasmprep::io::csv::infer_columns(path, &options, INFER_ROWS)?;
+    let given = match schema {
+        Some(spec) => typed_csv::parse_columns(spec)?,
+        None => Vec::new(),
+    };
+    for g in &given {
+        let Some(c) = columns.iter_mut().find(|c| c.name == g.name) else {
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            bail!(
+                "--schema names `{}`, which {} does not have (its header: {})",
+                g.name,
+                path.display(),
+                names.join(", ")
+            );
+        };
+        c.data_type = g.data_type.clone();
+    }
+    if given.len() < columns.len() {
+        let list: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{}:{}", c.name, type_name(&c.data_type)))
+            .collect();
+        eprintln!(
+            "columns: {} (types inferred from the first {INFER_ROWS} rows; --schema NAME:TYPE,... sets any of them)",
+            list.join(",")
+        );
+    }
+    Ok((columns, options, None))
+}
+
+/// The columns of a CSV file whose header gives each one's type
+/// (`name:type,...`), read after the header; None for a plain header.
+fn typed_header(path: &Path) -> anyhow::Result<Option<CsvLayout>> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let len = file.metadata()?.len();
+    let mut header = Vec::new();
+    std::io::BufReader::new(file)
+        .read_until(b'\n', &mut header)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8_lossy(&header);
+    let Ok(columns) = typed_csv::parse_columns(text.trim_end()) else {
+        return Ok(None);
+    };
+    let options = CsvOptions {
+        header: false,
+        ..CsvOptions::default()
+    };
+    Ok(Some((columns, options, Some((header.len() as u64, len)))))
 }
 
 pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
@@ -166,7 +209,28 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
         (Output::Table(batches), _) => print_table(&pipeline.output_schema, &batches, args.limit)?,
         (Output::File(_), None) => unreachable!("a file only with --output"),
     }
+    eprintln!("{}", cost(&pipeline, &counts));
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the plugin's calls cost: rows/s and ns/row (the time in the steps,
+/// not reading or writing).
+fn cost(pipeline: &Pipeline, counts: &Streamed) -> String {
+    let name = pipeline
+        .plugins()
+        .first()
+        .map_or_else(String::new, |p| p.contract().name.clone());
+    let secs = counts.step_time.as_secs_f64();
+    let rows = counts.rows_in as f64;
+    let (per_sec, ns) = if rows > 0.0 && secs > 0.0 {
+        (rows / secs, secs * 1e9 / rows)
+    } else {
+        (0.0, 0.0)
+    };
+    format!(
+        "plugin {name}: {} rows in {} batch(es), {secs:.3} s in the plugin: {per_sec:.0} rows/s, {ns:.1} ns/row",
+        counts.rows_in, counts.batches
+    )
 }
 
 /// Where `plugin run` puts its result.

@@ -1,15 +1,16 @@
 //! `wasmprep plugin test`: run a plugin's golden cases.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use wasmprep::golden::{discover, Outcome};
-use wasmprep::sandbox::{ModuleCache, Sandbox};
+use wasmprep::sandbox::{self, ModuleCache, PluginSettings, Sandbox};
 
 use crate::cli::EXIT_MISMATCH;
 
 /// Run golden cases (input, optional case.toml, expected output or error)
-/// in the production sandbox; print a diff and exit 2 on any mismatch.
+/// in the production sandbox; print a diff and exit 2 on any mismatch (1 if
+/// the plugin cannot be loaded at all).
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Example:\n  wasmprep plugin test target/plugins/taxi-clean.wasm plugins/taxi-clean/tests/cases\n\n\
@@ -36,6 +37,7 @@ pub struct Args {
 
 pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     let sandbox = Sandbox::new(cache)?;
+    check_loads(&sandbox, &args.plugin)?;
     let cases = discover(&args.cases)?;
     if cases.is_empty() {
         anyhow::bail!(
@@ -82,4 +84,15 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_MISMATCH)
     })
+}
+
+/// A plugin that cannot be loaded at all (no file, not a component, an
+/// import the sandbox refuses, a start that traps) is an error (exit 1), not
+/// a mismatch of every case. One that only refuses an empty configuration
+/// is loadable: its cases give it theirs.
+fn check_loads(sandbox: &Sandbox, plugin: &Path) -> anyhow::Result<()> {
+    match sandbox.load(plugin, PluginSettings::default()) {
+        Ok(_) | Err(sandbox::Error::Config { .. } | sandbox::Error::Contract { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -2,6 +2,7 @@
 //! to its declared type, every bad row reported with its file and line.
 
 mod decode;
+mod infer;
 mod options;
 mod split;
 pub(crate) mod values;
@@ -15,7 +16,9 @@ use arrow::datatypes::{Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 
 use self::decode::{ColumnBuilder, Parser};
+pub use self::infer::infer_columns;
 pub use self::options::{CsvColumn, CsvOptions};
+pub(crate) use self::split::split_line;
 use self::split::{spans_lines, trim_terminator};
 use super::compression::Compression;
 use super::{Error, Result};

@@ -195,3 +195,18 @@ pub(super) fn trim_terminator(raw: &[u8]) -> usize {
     }
     n
 }
+
+/// The fields of one line (a header), trimmed, read by `core`.
+pub(crate) fn split_line(core: &mut csv_core::Reader, line: &[u8]) -> Vec<String> {
+    let mut out = vec![0u8; line.len() + 1];
+    let mut ends = vec![0usize; line.len() + 2];
+    let (_, _, _, nend) = core.read_record(line, &mut out, &mut ends);
+    let (_, _, _, more) = core.read_record(&[], &mut out, &mut ends[nend..]);
+    let mut fields = Vec::with_capacity(nend + more);
+    let mut start = 0;
+    for &end in &ends[..nend + more] {
+        fields.push(String::from_utf8_lossy(&out[start..end]).trim().to_string());
+        start = end;
+    }
+    fields
+}
