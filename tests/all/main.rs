@@ -7,6 +7,7 @@ mod deploy;
 mod faults;
 mod golden;
 mod job;
+mod kits;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod parquet;

@@ -1,6 +1,8 @@
 //! `wasmprep plugin ...`: work with one plugin, outside any job.
 
+mod build;
 mod inspect;
+mod new;
 mod run;
 mod test;
 
@@ -13,6 +15,8 @@ use wasmprep::sandbox::ModuleCache;
 
 #[derive(Subcommand, Debug)]
 pub enum PluginCommand {
+    New(new::Args),
+    Build(build::Args),
     Inspect(inspect::Args),
     Run(run::Args),
     Test(test::Args),
@@ -20,6 +24,8 @@ pub enum PluginCommand {
 
 pub fn run(cmd: PluginCommand, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     match cmd {
+        PluginCommand::New(args) => new::run(args),
+        PluginCommand::Build(args) => build::run(args),
         PluginCommand::Inspect(args) => inspect::run(args, cache),
         PluginCommand::Run(args) => run::run(args, cache),
         PluginCommand::Test(args) => test::run(args, cache),
