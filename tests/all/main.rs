@@ -1,6 +1,7 @@
 //! wasmprep's integration tests: one binary, a module per area. Plugins are
 //! built from source by `wasmprep-artifacts` before these run.
 
+mod c_kit;
 mod cli;
 mod data_path;
 mod deploy;
