@@ -436,6 +436,13 @@ static inline wasmprep_column_t *wasmprep_output_init(wasmprep_batch_output_t *r
   return ret->columns.ptr;
 }
 
+/* Frees what was put in `ret` so far, for an export that fails after
+ * building outputs (rule 3: only `err` is freed then). */
+static inline void wasmprep_output_free(wasmprep_batch_output_t *ret) {
+  wasmprep_plugin_types_batch_output_free(ret);
+  memset(ret, 0, sizeof *ret);
+}
+
 /* Gives `ret` a selection of `len` rows, all dropped; keep a row with
  * `wasmprep_bit_set(selection, row, true)`. Only for a filtering contract. */
 static inline uint8_t *wasmprep_selection_init(wasmprep_batch_output_t *ret, uint32_t len) {

@@ -152,3 +152,34 @@ fn generate_needs_no_wit_path_and_wit_prints_the_contract() {
     let out = tool(dir.path(), &["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_readme_example_builds() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(readme).unwrap();
+    let start = readme
+        .find("```c\n")
+        .expect("a ```c block in sdk/c/README.md")
+        + 5;
+    let source = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fare_per_km.c"), source).unwrap();
+    let out = tool(
+        dir.path(),
+        &[
+            "build",
+            "-o",
+            "p.wasm",
+            "fare_per_km.c",
+            "--",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
