@@ -183,3 +183,38 @@ fn the_readme_example_builds() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_header_is_strict_c99_and_cxx11() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tool(dir.path(), &["generate", "gen"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(dir.path().join("h.c"), "#include \"wasmprep.h\"\n").unwrap();
+    std::fs::write(dir.path().join("h.cpp"), "#include \"wasmprep.h\"\n").unwrap();
+    let clang = std::env::var("CLANG").unwrap_or_else(|_| "clang".into());
+    let clangxx = std::env::var("CLANGXX").unwrap_or_else(|_| "clang++".into());
+    for (compiler, std, source) in [(clang, "-std=c99", "h.c"), (clangxx, "-std=c++11", "h.cpp")] {
+        let out = Command::new(&compiler)
+            .current_dir(dir.path())
+            .args([
+                "--target=wasm32-wasi",
+                std,
+                "-pedantic",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+            ])
+            .args(["-fsyntax-only", "-I", "gen", source])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{compiler} {std}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
