@@ -75,6 +75,7 @@ fn main() {
     let rust: Vec<&Plugin> = plugins.iter().filter(|p| p.language == "rust").collect();
     build_rust(&root, &target, &plugins_dir, &rust);
     for p in plugins.iter().filter(|p| p.language.starts_with('c')) {
+        check_c_kit_wit(&root);
         build_c(&out_dir, &plugins_dir, p);
     }
     for p in plugins.iter().filter(|p| p.language == "python") {
@@ -188,6 +189,16 @@ fn copy_if_changed(from: &Path, to: &Path) {
     let bytes = std::fs::read(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
     if std::fs::read(to).ok().as_deref() != Some(&bytes[..]) {
         std::fs::write(to, bytes).unwrap();
+    }
+}
+
+/// The C kit's tool carries its own copy of the WIT (so that it works
+/// outside a checkout), and builds every C plugin with it.
+fn check_c_kit_wit(root: &Path) {
+    let repo = root.join("sdk/wit/plugin.wit");
+    let repo = std::fs::read_to_string(&repo).unwrap_or_else(|e| panic!("{}: {e}", repo.display()));
+    if repo != wasmprep_c_bindgen::WIT {
+        panic!("the C kit's WIT differs from sdk/wit: `cp sdk/wit/plugin.wit sdk/c/bindgen/wit/`");
     }
 }
 
