@@ -21,7 +21,8 @@ fn every_example_plugin_passes_its_golden_cases() {
             }
         }
     }
-    // taxi-clean, taxi-features, haversine (C) and tip-ratio (Python).
+    // taxi-clean, taxi-features, haversine and c-stdio (C), cpp-kit (C++)
+    // and tip-ratio (Python).
     let languages: std::collections::BTreeSet<_> = ALL
         .iter()
         .filter(|a| a.cases.is_some())
@@ -29,7 +30,7 @@ fn every_example_plugin_passes_its_golden_cases() {
         .collect();
     assert_eq!(
         languages.into_iter().collect::<Vec<_>>(),
-        ["c", "python", "rust"]
+        ["c", "c++", "python", "rust"]
     );
     assert!(ran >= 12, "only {ran} cases ran");
 }

@@ -1,6 +1,7 @@
 //! wasmprep's integration tests: one binary, a module per area. Plugins are
 //! built from source by `wasmprep-artifacts` before these run.
 
+mod c_kit;
 mod cli;
 mod data_path;
 mod deploy;
@@ -153,25 +154,43 @@ pub fn run_peak_rss(cmd: &mut std::process::Command) -> (i32, i64) {
 }
 
 /// What `tracing` prints on this thread while `f` runs.
+///
+/// One global subscriber writes each thread's events to that thread's
+/// buffer (dropped unless the thread is capturing). A subscriber set per
+/// thread (`with_default`) is not enough: while it is the only one, a
+/// callsite first hit by another thread (a test without a subscriber) is
+/// given that thread's "never" interest, for every thread, and the
+/// capturing test sees nothing.
 pub fn captured_log(f: impl FnOnce()) -> String {
-    #[derive(Clone, Default)]
-    struct Sink(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for Sink {
+    use std::cell::RefCell;
+    thread_local! {
+        static CAPTURE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    }
+    struct ThreadSink;
+    impl std::io::Write for ThreadSink {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
+            CAPTURE.with(|c| {
+                if let Some(bytes) = c.borrow_mut().as_mut() {
+                    bytes.extend_from_slice(buf);
+                }
+            });
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::with_default(subscriber, f);
-    let bytes = sink.0.lock().unwrap().clone();
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| ThreadSink)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the tests");
+    });
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
+    f();
+    let bytes = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
     String::from_utf8(bytes).unwrap()
 }

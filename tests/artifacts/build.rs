@@ -4,8 +4,10 @@
 //! - Rust (a `Cargo.toml`): `cargo build --target wasm32-wasip2 --profile plugin`
 //!   in its own target directory (`target/wasm`, so the nested cargo does
 //!   not wait on the outer one's lock);
-//! - C (`*.c`): bindings generated from `sdk/wit`, clang for wasm32-wasi,
-//!   then made a component;
+//! - C and C++ (`*.c`, `*.cpp`): the C kit's `wasmprep_c_bindgen::build`
+//!   (bindings and `wasmprep.h`, clang for wasm32-wasi, then a component);
+//!   a file `wasi-stdio` in the folder keeps libc's WASI stdio (the
+//!   preview 1 adapter) instead of sending stdout and stderr to the log;
 //! - Python (`app.py`): componentize-py, with WASI stubbed out and the
 //!   Python kit (`sdk/python/src`) on its path; the kit's copy of the WIT
 //!   must equal `sdk/wit`;
@@ -55,6 +57,8 @@ fn main() {
     }
     println!("cargo:rerun-if-env-changed=COMPONENTIZE_PY");
     println!("cargo:rerun-if-env-changed=WASI_SYSROOT");
+    println!("cargo:rerun-if-env-changed=CLANG");
+    println!("cargo:rerun-if-env-changed=CLANGXX");
 
     let mut plugins = discover(&root.join("plugins"), true);
     plugins.extend(discover(&root.join("tests/plugins"), false));
@@ -70,8 +74,9 @@ fn main() {
 
     let rust: Vec<&Plugin> = plugins.iter().filter(|p| p.language == "rust").collect();
     build_rust(&root, &target, &plugins_dir, &rust);
-    for p in plugins.iter().filter(|p| p.language == "c") {
-        build_c(&root, &out_dir, &plugins_dir, p);
+    for p in plugins.iter().filter(|p| p.language.starts_with('c')) {
+        check_c_kit_wit(&root);
+        build_c(&out_dir, &plugins_dir, p);
     }
     for p in plugins.iter().filter(|p| p.language == "python") {
         build_python(&root, &plugins_dir, p);
@@ -103,6 +108,8 @@ fn discover(dir: &Path, example: bool) -> Vec<Plugin> {
             "python"
         } else if path.join("plugin.wat").is_file() {
             "wat"
+        } else if has(&|p: &Path| p.extension().is_some_and(|e| e == "cpp")) {
+            "c++"
         } else if has(&|p: &Path| p.extension().is_some_and(|e| e == "c")) {
             "c"
         } else {
@@ -185,46 +192,37 @@ fn copy_if_changed(from: &Path, to: &Path) {
     }
 }
 
-fn build_c(root: &Path, out_dir: &Path, plugins_dir: &Path, p: &Plugin) {
-    let bindings = out_dir.join("c-bindings");
-    wasmprep_c_bindgen::generate(&root.join("sdk/wit"), &bindings)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let module = out_dir.join(format!("{}.module.wasm", p.name));
-    let mut cmd = Command::new(std::env::var("CLANG").unwrap_or_else(|_| "clang".into()));
-    cmd.args([
-        "--target=wasm32-wasi",
-        "-mexec-model=reactor",
-        "-O2",
-        "-Wall",
-        "-Werror",
-    ]);
-    if let Ok(sysroot) = std::env::var("WASI_SYSROOT") {
-        cmd.arg(format!("--sysroot={sysroot}"));
+/// The C kit's tool carries its own copy of the WIT (so that it works
+/// outside a checkout), and builds every C plugin with it.
+fn check_c_kit_wit(root: &Path) {
+    let repo = root.join("sdk/wit/plugin.wit");
+    let repo = std::fs::read_to_string(&repo).unwrap_or_else(|e| panic!("{}: {e}", repo.display()));
+    if repo != wasmprep_c_bindgen::WIT {
+        panic!("the C kit's WIT differs from sdk/wit: `cp sdk/wit/plugin.wit sdk/c/bindgen/wit/`");
     }
-    cmd.arg("-I").arg(&bindings);
+}
+
+fn build_c(out_dir: &Path, plugins_dir: &Path, p: &Plugin) {
     let mut sources: Vec<PathBuf> = std::fs::read_dir(&p.dir)
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|f| f.extension().is_some_and(|e| e == "c"))
+        .filter(|f| f.extension().is_some_and(|e| e == "c" || e == "cpp"))
         .collect();
     sources.sort();
-    cmd.args(&sources)
-        .arg(bindings.join("plugin.c"))
-        .arg(bindings.join("plugin_component_type.o"))
-        .arg("-o")
-        .arg(&module);
-    run(
-        &mut cmd,
-        &format!(
-            "compiling C plugin {} (needs Debian's clang, lld and wasi-libc: `make deps`)",
+    let build = wasmprep_c_bindgen::Build {
+        sources,
+        output: plugins_dir.join(format!("{}.wasm", p.name)),
+        work_dir: out_dir.join(format!("c-{}", p.name)),
+        flags: vec!["-Wall".into(), "-Wextra".into(), "-Werror".into()],
+        wasi_stdio: p.dir.join("wasi-stdio").is_file(),
+    };
+    wasmprep_c_bindgen::build(&build).unwrap_or_else(|e| {
+        panic!(
+            "building C/C++ plugin {} (needs Debian's clang, lld and wasi-libc: `make deps`): {e}",
             p.name
-        ),
-    );
-    let bytes = std::fs::read(&module).unwrap();
-    let component =
-        wasmprep_c_bindgen::componentize(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.name));
-    std::fs::write(plugins_dir.join(format!("{}.wasm", p.name)), component).unwrap();
+        )
+    });
 }
 
 fn build_wat(root: &Path, plugins_dir: &Path, p: &Plugin) {

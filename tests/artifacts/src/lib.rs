@@ -1,6 +1,6 @@
 //! Paths of the plugins built from source by this crate's build script
-//! (Rust with `cargo build --target wasm32-wasip2`, C with clang and the
-//! generated bindings, Python with componentize-py), one constant each
+//! (Rust with `cargo build --target wasm32-wasip2`, C and C++ with the C
+//! kit's tool, Python with componentize-py), one constant each
 //! (`TAXI_CLEAN`, `HAVERSINE`, ...), and [`ALL`].
 
 /// A built plugin.
@@ -8,7 +8,7 @@
 pub struct Artifact {
     /// Directory name: `taxi-clean`.
     pub name: &'static str,
-    /// Language it is written in: rust, c or python.
+    /// Language it is written in: rust, c, c++, python or wat.
     pub language: &'static str,
     /// The component.
     pub wasm: &'static str,
