@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Example:\n  wasmprep plugin build fare-scale\n\n\
     Rust (Cargo.toml): cargo build --release --target wasm32-wasip2.\n\
+    C, C++ (.c/.cpp files): wasmprep-c-bindgen build (or $WASMPREP_C_BINDGEN).\n\
     Python (app.py): python -m wasmprep_plugin build app.py, with .venv/bin/python when the\n\
     project has one (or $WASMPREP_PYTHON, else python3).")]
 pub struct Args {
@@ -38,9 +39,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         build_rust(&dir, &out)?;
     } else if dir.join("app.py").is_file() {
         build_python(&dir, &out)?;
+    } else if let Some(sources) = c_sources(&dir)? {
+        build_c(&dir, &sources, &out)?;
     } else {
         bail!(
-            "{}: no Cargo.toml (Rust) or app.py (Python); make a project with `wasmprep plugin new`",
+            "{}: no Cargo.toml (Rust), app.py (Python) or .c/.cpp files (C, C++); make a project \
+             with `wasmprep plugin new`",
             dir.display()
         );
     }
@@ -109,6 +113,43 @@ fn build_python(dir: &Path, out: &Path) -> anyhow::Result<()> {
         .args(["-m", "wasmprep_plugin", "build", "app.py", "-o"])
         .arg(out);
     check(&mut build, "the Python kit's build")
+}
+
+/// The C and C++ sources at the top of `dir`, if it has any.
+fn c_sources(dir: &Path) -> anyhow::Result<Option<Vec<PathBuf>>> {
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| ["c", "cc", "cpp", "cxx"].iter().any(|x| e == *x))
+        })
+        .collect();
+    sources.sort();
+    Ok((!sources.is_empty()).then_some(sources))
+}
+
+fn build_c(dir: &Path, sources: &[PathBuf], out: &Path) -> anyhow::Result<()> {
+    let tool = std::env::var_os("WASMPREP_C_BINDGEN")
+        .map_or_else(|| "wasmprep-c-bindgen".into(), PathBuf::from);
+    let mut build = Command::new(&tool);
+    build
+        .current_dir(dir)
+        .arg("build")
+        .arg("-o")
+        .arg(out)
+        .args(sources);
+    match build.status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => bail!("wasmprep-c-bindgen build failed ({status})"),
+        Err(e) => {
+            let sdk = super::new::sdk_dir(None)
+                .map_or("PATH/TO/wasmprep/sdk".into(), |d| d.display().to_string());
+            bail!(
+                "cannot start {} ({e}): install it with `cargo install --path {sdk}/c/bindgen`",
+                tool.display()
+            )
+        }
+    }
 }
 
 /// The project's `.venv` Python, `$WASMPREP_PYTHON`, or `python3`.

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 /// case and a README.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Example:\n  \
-    wasmprep plugin new fare-scale --lang python\n  \
+    wasmprep plugin new fare-scale --lang python     (or rust, c)\n  \
     cd fare-scale && wasmprep plugin build . && wasmprep plugin test fare-scale.wasm tests/cases\n\n\
     The project multiplies a float64 column `value` by `factor` into `scaled`: replace\n\
     the contract and the loop with your own.")]
@@ -36,6 +36,8 @@ pub struct Args {
 pub enum Lang {
     Rust,
     Python,
+    /// C (and C++: add `.cpp` files; clang++ compiles them).
+    C,
 }
 
 /// A file of a template: its path in the project and its text.
@@ -70,6 +72,12 @@ const PYTHON: &[Template] = &[
     (".gitignore", ".venv/\n__pycache__/\n*.wasm\n"),
 ];
 
+const C: &[Template] = &[
+    ("plugin.c", include_str!("../../../templates/c/plugin.c")),
+    ("README.md", include_str!("../../../templates/c/README.md")),
+    (".gitignore", "*.wasm\n*.wasm.build/\n"),
+];
+
 /// Every language's golden case.
 const CASE: &[Template] = &[
     (
@@ -96,6 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let files = match args.lang {
         Lang::Rust => RUST,
         Lang::Python => PYTHON,
+        Lang::C => C,
     };
     for (path, text) in files.iter().chain(CASE) {
         let text = text
