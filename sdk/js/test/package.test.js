@@ -3,7 +3,9 @@
 // what is missing.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
@@ -76,4 +78,19 @@ test('the CLI prints usage, version and the WIT folder, and names the npm comman
   assert.match(missing.stderr, /not a JavaScript or TypeScript file/);
   assert.match(npmHint(), /^npm install --save-dev @bytecodealliance\/componentize-js@0\.23\.0 @bytecodealliance\/preview2-shim@0\.17\.9 rolldown@1\.3\.2$/);
   assert.equal(typeof main, 'function');
+});
+
+test('without the build tools, build names the npm command that installs them', () => {
+  // A copy of the kit with no node_modules beside it or above the project.
+  const dir = mkdtempSync(join(tmpdir(), 'wasmprep-js-notools-'));
+  try {
+    for (const part of ['src', 'wit', 'package.json']) cpSync(join(kit, part), join(dir, 'kit', part), { recursive: true });
+    writeFileSync(join(dir, 'app.js'), 'export const transform = {};\n');
+    const run = spawnSync(process.execPath, [join(dir, 'kit', 'src', 'cli.js'), 'build', 'app.js'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /is not installed/);
+    assert.ok(run.stderr.includes(npmHint()), run.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
