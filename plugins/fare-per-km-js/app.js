@@ -37,16 +37,19 @@ export class FarePerKm extends wp.Plugin {
     const fares = fare.f64();
     const distances = distance.f64();
     const rows = batch.length;
+    const kmPer = this.kmPer;
     const values = new Float64Array(rows);
-    const validity = wp.ValidityBuilder.allValid(rows);
+    // Valid where both inputs are (their bitmaps ANDed a byte at a time),
+    // so the loop reads no bitmap for the common rows.
+    const validity = wp.ValidityBuilder.validWhereAll(rows, fare, distance);
     for (let row = 0; row < rows; row++) {
       const d = distances[row];
-      if (!fare.valid(row) || !distance.valid(row) || d === 0) {
-        validity.setNull(row);
-      } else if (d < 0) {
+      if (d > 0) {
+        values[row] = fares[row] / (d * kmPer);
+      } else if (d < 0 && validity.valid(row)) {
         throw new wp.InvalidInput(`negative distance ${d}`, 'trip_distance', row);
       } else {
-        values[row] = fares[row] / (d * this.kmPer);
+        validity.setNull(row); // a zero distance (a row already null stays null)
       }
     }
     return new wp.Output(wp.columnFromArray(wp.DataType.FLOAT64, values, validity));

@@ -32,6 +32,33 @@ export class ValidityBuilder {
     return v;
   }
 
+  /**
+   * `rows` rows, valid where every one of `columns` is valid (their
+   * bitmaps ANDed a byte at a time), to clear further with `setNull`.
+   * @param {number} rows
+   * @param {...{ validity: Bitmap | null }} columns
+   */
+  static validWhereAll(rows, ...columns) {
+    const v = ValidityBuilder.allValid(rows);
+    const n = bitmapLen(rows);
+    let masked = false;
+    for (const c of columns) {
+      if (c.validity === null) continue;
+      const bits = c.validity.bits;
+      for (let i = 0; i < n; i++) v.bits[i] &= bits[i];
+      masked = true;
+    }
+    if (masked) {
+      v.nullCount = rows - countSet(v.bits, rows);
+    }
+    return v;
+  }
+
+  /** Whether `row` is valid so far. @param {number} row */
+  valid(row) {
+    return ((this.bits[row >>> 3] >>> (row & 7)) & 1) === 1;
+  }
+
   /** @param {number} bytes */
   #reserve(bytes) {
     if (bytes <= this.bits.length) return;

@@ -104,3 +104,17 @@ test('Selection keeps and drops rows', () => {
   assert.deepEqual(wp.Selection.fromBools([0, 1]).keptRows(), [1]);
   assert.throws(() => s.get(10), RangeError);
 });
+
+test('ValidityBuilder.validWhereAll ANDs the inputs\' bitmaps', () => {
+  const a = wp.columnFromArray('float64', [1, null, 3, 4, 5, 6, 7, 8, null, 10]);
+  const b = wp.columnFromArray('float64', [1, 2, null, 4, 5, 6, 7, 8, 9, 10]);
+  const none = wp.columnFromArray('float64', Array.from({ length: 10 }, (_, i) => i));
+  const v = wp.ValidityBuilder.validWhereAll(10, a, b, none);
+  assert.equal(v.nullCount, 3);
+  assert.deepEqual(Array.from({ length: 10 }, (_, r) => v.valid(r)), [true, false, false, true, true, true, true, true, false, true]);
+  v.setNull(0);
+  v.setNull(1);
+  assert.equal(v.nullCount, 4);
+  assert.deepEqual([...v.finish().toBytes()], [0b1111_1000, 0b10]);
+  assert.equal(wp.ValidityBuilder.validWhereAll(10, none).finish(), null);
+});
