@@ -191,8 +191,11 @@ export declare class TextView {
 export declare class ValidityBuilder {
   constructor(capacity?: number);
   static allValid(rows: number): ValidityBuilder;
+  /** `rows` rows, valid where every one of `columns` is valid (their bitmaps ANDed). */
+  static validWhereAll(rows: number, ...columns: Array<{ validity: Bitmap | null }>): ValidityBuilder;
   readonly length: number;
   readonly nullCount: number;
+  valid(row: number): boolean;
   append(valid: boolean): void;
   setNull(row: number): void;
   finish(): Bitmap | null;
