@@ -11,7 +11,7 @@ PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test test-python lint doc bench bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
+.PHONY: help deps plugins build demo test test-python test-js lint doc bench bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -20,6 +20,7 @@ help:
 	@echo "make build    build the wasmprep binary (release) into target/release/wasmprep"
 	@echo "make test     run every test (builds the plugins first)"
 	@echo "make test-python  the Python kit's tests and the Python plugins' unit tests (pytest, no WebAssembly)"
+	@echo "make test-js  the JavaScript kit's tests and the JS plugins' unit tests (node --test, no WebAssembly)"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
 	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
 	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
@@ -79,6 +80,24 @@ test-python: deps
 	  $(VENV)/bin/pip install -q pytest==$(PYTEST_VERSION)
 	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=sdk/python/src $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	  sdk/python/tests $(wildcard plugins/*/test_*.py)
+
+# The JavaScript kit (sdk/js) and every JS plugin's unit tests
+# (plugins/*/*.test.js), under node's own test runner. `npm ci` installs the
+# kit's pinned dev dependencies (componentize-js and its engine: ~385 MB,
+# ~12-25 s from the npm registry, kept between runs in sdk/js/node_modules)
+# only when the lock file changed; each plugin links the kit from the path
+# (package.json `file:../../sdk/js`). Not part of `make test` yet.
+JS_PLUGINS := $(patsubst %/package.json,%,$(wildcard plugins/*/package.json))
+
+test-js:
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+	  { echo "test-js needs node 20+ and npm (e.g. apt-get install nodejs npm)"; exit 1; }
+	@[ sdk/js/node_modules/.package-lock.json -nt sdk/js/package-lock.json ] || \
+	  (cd sdk/js && npm ci --no-audit --no-fund)
+	@for p in $(JS_PLUGINS); do [ -e $$p/node_modules/wasmprep-plugin ] || \
+	  (cd $$p && npm install --no-audit --no-fund --silent) || exit 1; done
+	cd sdk/js && node --test test/*.test.js
+	@for p in $(JS_PLUGINS); do echo "cd $$p && node --test"; (cd $$p && node --test) || exit 1; done
 
 WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p test-passthrough -p test-misbehave -p test-forbidden-import
 
