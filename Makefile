@@ -70,6 +70,7 @@ FEATURES := --features wasmprep-sdk/arrow
 test: deps test-python
 	$(CARGO) test --workspace $(FEATURES)
 	$(CARGO) test --workspace $(FEATURES) --no-default-features
+	WASMPREP_BIN=$(CURDIR)/target/debug/wasmprep WASMPREP_CACHE_DIR=$(CURDIR)/target/tmp/js-cache $(MAKE) test-js
 
 # The Python kit (sdk/python) and every Python plugin's unit tests
 # (plugins/*/test_*.py), in plain CPython with the kit from the checkout.
@@ -86,7 +87,8 @@ test-python: deps
 # kit's pinned dev dependencies (componentize-js and its engine: ~385 MB,
 # ~12-25 s from the npm registry, kept between runs in sdk/js/node_modules)
 # only when the lock file changed; each plugin links the kit from the path
-# (package.json `file:../../sdk/js`). Not part of `make test` yet.
+# (package.json `file:../../sdk/js`). `make test` runs it last, with the
+# debug wasmprep binary, so the JS components are built and golden-tested too.
 JS_PLUGINS := $(patsubst %/package.json,%,$(wildcard plugins/*/package.json))
 
 test-js:
