@@ -138,8 +138,14 @@ pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
     if digits.len() > 19 {
         return None;
     }
-    let v = i64::try_from(parse_digits(digits)?).ok()?;
-    Some(if neg { -v } else { v })
+    let v = parse_digits(digits)?;
+    if neg {
+        // Down from 0, so that -9223372036854775808 (i64::MIN, whose
+        // magnitude no i64 holds) parses too.
+        0i64.checked_sub_unsigned(v)
+    } else {
+        i64::try_from(v).ok()
+    }
 }
 
 /// A decimal unsigned integer (and surrounding spaces).
@@ -245,6 +251,28 @@ pub(crate) fn parse_bool(s: &[u8]) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every i64 parses, the extremes included (i64::MIN was refused: its
+    /// magnitude does not fit an i64), and one past either end does not.
+    #[test]
+    fn integers_parse_to_both_ends_of_their_range() {
+        for v in [i64::MIN, i64::MIN + 1, -1, 0, 1, i64::MAX] {
+            assert_eq!(parse_i64(v.to_string().as_bytes()), Some(v), "{v}");
+        }
+        assert_eq!(parse_i64(b" +42 "), Some(42));
+        for bad in [
+            "-9223372036854775809",
+            "9223372036854775808",
+            "-",
+            "",
+            "1-",
+            "0x1",
+        ] {
+            assert_eq!(parse_i64(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+    }
 
     /// The fast path agrees with the general parser, bit for bit, on the
     /// kinds of text CSV files hold.
