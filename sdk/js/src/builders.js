@@ -98,10 +98,29 @@ export class ValidityBuilder {
   }
 }
 
+/**
+ * What every column builder shares: `appendOption` and `extend` over its own
+ * `append` and `appendNull`.
+ */
+export class Builder {
+  /** Appends `value`, or a null when it is null or undefined. @param {any} value */
+  appendOption(value) {
+    if (value == null) this.appendNull();
+    else this.append(value);
+  }
+
+  /** Appends every value, null as null. @param {Iterable<any>} values */
+  extend(values) {
+    for (const v of values) this.appendOption(v);
+    return this;
+  }
+}
+
 /** Builds a fixed-width column (integers, floats, date32, timestamp, duration). */
-export class PrimitiveBuilder {
+export class PrimitiveBuilder extends Builder {
   /** @param {DataType | string} dataType @param {number} [capacity] rows to reserve */
   constructor(dataType, capacity = 0) {
+    super();
     this.dataType = asDataType(dataType);
     if (this.dataType.layout !== 'fixed') throw new Failure(`a ${this.dataType} column is not built with a PrimitiveBuilder`);
     const ArrayType = this.dataType.arrayType;
@@ -131,17 +150,6 @@ export class PrimitiveBuilder {
     this.validity.append(false);
   }
 
-  /** Appends `value`, or a null when it is null or undefined. @param {number | bigint | null | undefined} value */
-  appendOption(value) {
-    if (value == null) this.appendNull();
-    else this.append(value);
-  }
-
-  /** Appends every value, null as null. @param {Iterable<number | bigint | null | undefined>} values */
-  extend(values) {
-    for (const v of values) this.appendOption(v);
-    return this;
-  }
 
   finish() {
     const bytes = new Uint8Array(this.values.buffer, 0, this.length * this.dataType.width);
@@ -199,9 +207,10 @@ export class DurationBuilder extends PrimitiveBuilder {
 }
 
 /** Builds a bool column (values packed as bits). */
-export class BoolBuilder {
+export class BoolBuilder extends Builder {
   /** @param {number} [capacity] */
   constructor(capacity = 0) {
+    super();
     this.dataType = DataType.BOOL;
     this.bits = new ValidityBuilder(capacity);
     this.validity = new ValidityBuilder(capacity);
@@ -222,17 +231,6 @@ export class BoolBuilder {
     this.validity.append(false);
   }
 
-  /** @param {boolean | null | undefined} value */
-  appendOption(value) {
-    if (value == null) this.appendNull();
-    else this.append(value);
-  }
-
-  /** @param {Iterable<boolean | null | undefined>} values */
-  extend(values) {
-    for (const v of values) this.appendOption(v);
-    return this;
-  }
 
   finish() {
     const n = this.bits.length;
@@ -245,9 +243,10 @@ export class BoolBuilder {
 const ENCODER = new TextEncoder();
 
 /** Builds a utf8, large_utf8, binary or large_binary column: offsets and bytes. */
-export class BytesBuilder {
+export class BytesBuilder extends Builder {
   /** @param {DataType | string} dataType @param {number} [capacity] rows to reserve */
   constructor(dataType, capacity = 0) {
+    super();
     this.dataType = asDataType(dataType);
     if (this.dataType.layout !== 'variable') throw new Failure(`a ${this.dataType} column is not built with a BytesBuilder`);
     this.large = this.dataType.width === 8;
@@ -286,17 +285,6 @@ export class BytesBuilder {
     this.validity.append(false);
   }
 
-  /** @param {string | ArrayBufferView | ArrayBuffer | null | undefined} value */
-  appendOption(value) {
-    if (value == null) this.appendNull();
-    else this.append(value);
-  }
-
-  /** @param {Iterable<string | ArrayBufferView | ArrayBuffer | null | undefined>} values */
-  extend(values) {
-    for (const v of values) this.appendOption(v);
-    return this;
-  }
 
   finish() {
     const offsets = this.large ? BigInt64Array.from(this.offsets, (o) => BigInt(o)) : Int32Array.from(this.offsets);
