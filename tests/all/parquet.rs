@@ -65,6 +65,22 @@ fn passthrough_job(dir: &Path, extra: &str) -> PathBuf {
     path
 }
 
+/// The corpus of files other writers make, written into `dir/corpus`.
+fn write_corpus(dir: &Path) -> PathBuf {
+    let data = dir.join("corpus");
+    let (ok, text) = corpus_script(&[Path::new("write"), &data]);
+    assert!(ok, "{text}");
+    data
+}
+
+/// Runs a pass-through job over `input` into `dir/out`, which must succeed.
+fn passthrough_ok(dir: &Path, input: &Path) -> PathBuf {
+    let out = dir.join("out");
+    let result = run(&passthrough_job(dir, ""), input, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    out
+}
+
 fn run(job: &Path, input: &Path, out: &Path) -> Output {
     wasmprep(&[
         "run",
@@ -371,9 +387,7 @@ fn rows_read_short_of_the_footer_fail_the_partition() {
 #[test]
 fn encrypted_files_are_refused_by_validate_and_before_any_output() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("corpus");
-    let (ok, text) = corpus_script(&[Path::new("write"), &data]);
-    assert!(ok, "{text}");
+    let data = write_corpus(dir.path());
     let job = passthrough_job(dir.path(), "");
     for (stem, reason) in REFUSED {
         let file = data.join(format!("{stem}.parquet"));
@@ -401,16 +415,8 @@ fn encrypted_files_are_refused_by_validate_and_before_any_output() {
 #[test]
 fn int96_past_2262_keeps_its_date() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("corpus");
-    let (ok, text) = corpus_script(&[Path::new("write"), &data]);
-    assert!(ok, "{text}");
-    let out = dir.path().join("out");
-    let result = run(
-        &passthrough_job(dir.path(), ""),
-        &data.join("int96_far.parquet"),
-        &out,
-    );
-    assert!(result.status.success(), "{}", stderr(&result));
+    let data = write_corpus(dir.path());
+    let out = passthrough_ok(dir.path(), &data.join("int96_far.parquet"));
     let (schema, batches) =
         wasmprep::io::parquet::read(&out.join("part-00000.parquet"), None, 1024).unwrap();
     let ts = batches[0]
@@ -428,16 +434,8 @@ fn int96_past_2262_keeps_its_date() {
 #[test]
 fn part_files_carry_statistics_for_every_column() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("corpus");
-    let (ok, text) = corpus_script(&[Path::new("write"), &data]);
-    assert!(ok, "{text}");
-    let out = dir.path().join("out");
-    let result = run(
-        &passthrough_job(dir.path(), ""),
-        &data.join("codec_none.parquet"),
-        &out,
-    );
-    assert!(result.status.success(), "{}", stderr(&result));
+    let data = write_corpus(dir.path());
+    let out = passthrough_ok(dir.path(), &data.join("codec_none.parquet"));
     let (ok, text) = corpus_script(&[Path::new("stats"), &out]);
     assert!(ok, "{text}");
 }

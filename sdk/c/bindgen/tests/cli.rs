@@ -36,6 +36,16 @@ fn tool(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs the tool, which must succeed.
+fn tool_ok(dir: &Path, args: &[&str]) {
+    let out = tool(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn module_imports_preview1(dir: &Path) -> bool {
     let module = std::fs::read(dir.join("p.wasm.build/module.wasm")).unwrap();
     wasmprep_c_bindgen::imports_preview1(&module).unwrap()
@@ -51,14 +61,9 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 fn build_sends_stdio_to_the_log_and_needs_no_wasi() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p.c"), PRINTF_PLUGIN).unwrap();
-    let out = tool(
+    tool_ok(
         dir.path(),
         &["build", "-o", "p.wasm", "p.c", "--", "-Wall", "-Werror"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert!(!module_imports_preview1(dir.path()));
     let component = std::fs::read(dir.path().join("p.wasm")).unwrap();
@@ -69,14 +74,9 @@ fn build_sends_stdio_to_the_log_and_needs_no_wasi() {
 fn wasi_stdio_links_the_preview1_adapter() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p.c"), PRINTF_PLUGIN).unwrap();
-    let out = tool(
+    tool_ok(
         dir.path(),
         &["build", "-o", "p.wasm", "--wasi-stdio", "p.c"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert!(module_imports_preview1(dir.path()));
     let component = std::fs::read(dir.path().join("p.wasm")).unwrap();
@@ -94,7 +94,7 @@ fn a_cxx_source_builds_against_the_header() {
         "#include \"wasmprep.h\"\nextern \"C\" {",
     ) + "}\n";
     std::fs::write(dir.path().join("p.cpp"), source).unwrap();
-    let out = tool(
+    tool_ok(
         dir.path(),
         &[
             "build",
@@ -106,11 +106,6 @@ fn a_cxx_source_builds_against_the_header() {
             "-Wall",
             "-Werror",
         ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -136,12 +131,7 @@ fn a_missing_compiler_is_named_with_the_packages_to_install() {
 #[test]
 fn generate_needs_no_wit_path_and_wit_prints_the_contract() {
     let dir = tempfile::tempdir().unwrap();
-    let out = tool(dir.path(), &["generate", "bindings"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    tool_ok(dir.path(), &["generate", "bindings"]);
     assert!(dir.path().join("bindings/plugin.h").is_file());
     assert!(dir.path().join("bindings/wasmprep.h").is_file());
     let out = tool(dir.path(), &["wit"]);
@@ -164,7 +154,7 @@ fn the_readme_example_builds() {
     let source = &readme[start..start + readme[start..].find("```").unwrap()];
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("fare_per_km.c"), source).unwrap();
-    let out = tool(
+    tool_ok(
         dir.path(),
         &[
             "build",
@@ -177,22 +167,12 @@ fn the_readme_example_builds() {
             "-Werror",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
 fn the_header_is_strict_c99_and_cxx11() {
     let dir = tempfile::tempdir().unwrap();
-    let out = tool(dir.path(), &["generate", "gen"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    tool_ok(dir.path(), &["generate", "gen"]);
     std::fs::write(dir.path().join("h.c"), "#include \"wasmprep.h\"\n").unwrap();
     std::fs::write(dir.path().join("h.cpp"), "#include \"wasmprep.h\"\n").unwrap();
     let clang = std::env::var("CLANG").unwrap_or_else(|_| "clang".into());
