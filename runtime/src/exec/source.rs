@@ -141,15 +141,9 @@ impl ParquetSource {
         projection: &[usize],
         batch_rows: usize,
     ) -> Result<Self> {
-        let all = groups.is_none();
-        let groups = match groups {
-            Some(g) => g,
-            None => (0..crate::io::parquet::layout(path)?.1.len()).collect(),
-        };
-        let what = if all {
-            "the file".to_string()
-        } else {
-            format!("row groups {groups:?}")
+        let what = match &groups {
+            None => "the file".to_string(),
+            Some(groups) => format!("row groups {groups:?}"),
         };
         let (reader, groups) =
             crate::io::parquet::open_projected(path, groups, projection, batch_rows)?;

@@ -170,18 +170,30 @@ pub fn open(
     builder.build().map_err(reading(path))
 }
 
-/// A streaming reader of some row groups of a Parquet file, reading only
-/// the top-level columns at `projection`.
+/// A streaming reader of some row groups of a Parquet file (all of them
+/// with None), reading only the top-level columns at `projection`, and
+/// each group's (index, rows).
 pub fn open_projected(
     path: &Path,
-    row_groups: Vec<usize>,
+    row_groups: Option<Vec<usize>>,
     projection: &[usize],
     batch_size: usize,
 ) -> Result<(ParquetRecordBatchReader, Vec<(usize, u64)>)> {
     let (file, metadata) = load(path)?;
+    let groups = metadata.metadata().row_groups();
+    let row_groups = row_groups.unwrap_or_else(|| (0..groups.len()).collect());
+    if let Some(g) = row_groups.iter().find(|&&g| g >= groups.len()) {
+        return Err(Error::Format {
+            path: path.to_path_buf(),
+            message: format!(
+                "it has no row group {g} (it has {}): the file changed after the job was planned",
+                groups.len()
+            ),
+        });
+    }
     let group_rows = row_groups
         .iter()
-        .map(|&g| (g, metadata.metadata().row_group(g).num_rows().max(0) as u64))
+        .map(|&g| (g, groups[g].num_rows().max(0) as u64))
         .collect();
     let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);
     let mask = ProjectionMask::roots(builder.parquet_schema(), projection.iter().copied());
@@ -259,4 +271,29 @@ pub fn write(
         source,
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row group the plan named but the file no longer has is an error
+    /// naming the file, not a panic.
+    #[test]
+    fn a_row_group_the_file_does_not_have_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.parquet");
+        let x: arrow::array::ArrayRef =
+            std::sync::Arc::new(arrow::array::Int32Array::from(vec![1, 2]));
+        let batch = RecordBatch::try_from_iter([("x", x)]).unwrap();
+        write(&path, batch.schema(), &[batch], &WriteOptions::default()).unwrap();
+        let (_, all) = open_projected(&path, None, &[0], 16).unwrap();
+        assert_eq!(all, vec![(0, 2)]);
+        let err = open_projected(&path, Some(vec![0, 3]), &[0], 16).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("x.parquet") && text.contains("no row group 3"),
+            "{text}"
+        );
+    }
 }
