@@ -31,15 +31,33 @@ pub fn parse_typed_name(field: &str) -> Option<(String, DataType)> {
 
 /// Parses a `name:type,name:type` list (as given on a command line).
 pub fn parse_columns(spec: &str) -> Result<Vec<CsvColumn>> {
-    typed_columns(spec.as_bytes(), |f| {
+    let fields = crate::io::csv::split_line(&mut csv_core::Reader::new(), spec.as_bytes());
+    typed_columns(&fields, |f| {
         Error::Options(format!("`{f}` is not `name:type` (types: {TYPE_NAMES})"))
     })
 }
 
-/// The columns of a `name:type,...` header; `bad` says what is wrong with a
-/// field that is not `name:type`.
-fn typed_columns(header: &[u8], bad: impl Fn(&str) -> Error) -> Result<Vec<CsvColumn>> {
-    split_header(header)?
+/// The columns of a typed CSV file (its `name:type,...` header) and the
+/// byte range of the rows after the header.
+pub fn header_columns(path: &Path) -> Result<(Vec<CsvColumn>, (u64, u64))> {
+    let (fields, header_len) = crate::io::csv::header_fields(path, &mut csv_core::Reader::new())?;
+    let columns = typed_columns(&fields, |f| Error::Format {
+        path: path.to_path_buf(),
+        message: format!("header field `{f}` is not `name:type` (types: {TYPE_NAMES})"),
+    })?;
+    let len = std::fs::metadata(path)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    Ok((columns, (header_len, len)))
+}
+
+/// The columns of the fields of a `name:type,...` header; `bad` says what
+/// is wrong with a field that is not `name:type`.
+fn typed_columns(fields: &[String], bad: impl Fn(&str) -> Error) -> Result<Vec<CsvColumn>> {
+    fields
         .iter()
         .map(|f| {
             let (name, data_type) = parse_typed_name(f).ok_or_else(|| bad(f))?;
@@ -52,32 +70,13 @@ fn typed_columns(header: &[u8], bad: impl Fn(&str) -> Error) -> Result<Vec<CsvCo
         .collect()
 }
 
-fn split_header(line: &[u8]) -> Result<Vec<String>> {
-    Ok(crate::io::csv::split_line(
-        &mut csv_core::Reader::new(),
-        line,
-    ))
-}
-
 /// Reads a typed CSV file into one batch.
 pub fn read(path: &Path) -> Result<RecordBatch> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let header_len = memchr::memchr(b'\n', &bytes).map_or(bytes.len(), |i| i + 1);
-    let header = &bytes[..header_len];
-    let header = header.strip_suffix(b"\n").unwrap_or(header);
-    let header = header.strip_suffix(b"\r").unwrap_or(header);
-    let columns = typed_columns(header, |f| Error::Format {
-        path: path.to_path_buf(),
-        message: format!("header field `{f}` is not `name:type` (types: {TYPE_NAMES})"),
-    })?;
+    let (columns, range) = header_columns(path)?;
     let options = CsvOptions {
         header: false,
         ..CsvOptions::default()
     };
-    let range = (header_len as u64, bytes.len() as u64);
     let reader = CsvReader::open(
         path,
         &options,

@@ -151,22 +151,22 @@ fn csv_layout(path: &Path, schema: Option<&str>) -> anyhow::Result<CsvLayout> {
 /// The columns of a CSV file whose header gives each one's type
 /// (`name:type,...`), read after the header; None for a plain header.
 fn typed_header(path: &Path) -> anyhow::Result<Option<CsvLayout>> {
-    use std::io::BufRead;
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let len = file.metadata()?.len();
-    let mut header = Vec::new();
-    std::io::BufReader::new(file)
-        .read_until(b'\n', &mut header)
-        .with_context(|| format!("reading {}", path.display()))?;
-    let text = String::from_utf8_lossy(&header);
-    let Ok(columns) = typed_csv::parse_columns(text.trim_end()) else {
+    use wasmprep::io::compression::Compression;
+    // The rows after a header are a byte range, which a compressed file
+    // cannot be cut into: its types are inferred.
+    if Compression::of_file(path)? != Compression::None {
         return Ok(None);
+    }
+    let (columns, range) = match typed_csv::header_columns(path) {
+        Ok(typed) => typed,
+        Err(wasmprep::io::Error::Format { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
     };
     let options = CsvOptions {
         header: false,
         ..CsvOptions::default()
     };
-    Ok(Some((columns, options, Some((header.len() as u64, len)))))
+    Ok(Some((columns, options, Some(range))))
 }
 
 pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {

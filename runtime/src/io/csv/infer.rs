@@ -2,7 +2,6 @@
 //! header names the columns but not their types. A job never infers: its
 //! spec declares every column.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use arrow::array::AsArray;
@@ -10,7 +9,6 @@ use arrow::datatypes::{DataType, TimeUnit};
 
 use super::values::{parse_bool, parse_f64, parse_i64, parse_iso_date, parse_iso_timestamp};
 use super::{BadRows, CsvColumn, CsvOptions, CsvReader};
-use crate::io::compression::Compression;
 use crate::io::{Error, Result};
 
 /// The narrowest type every value of a sample fits, tried in this order;
@@ -87,17 +85,7 @@ fn fits(value: &[u8], data_type: &DataType) -> bool {
 
 /// The names in the first line of `path`.
 fn header_names(path: &Path, options: &CsvOptions) -> Result<Vec<String>> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut first = Vec::new();
-    BufReader::new(Compression::of_file(path)?.reader(file, path)?)
-        .read_until(b'\n', &mut first)
-        .map_err(io)?;
-    let line = first.strip_suffix(b"\n").unwrap_or(&first);
-    let names = super::split_line(&mut options.core_reader()?, line);
+    let (names, _) = super::header_fields(path, &mut options.core_reader()?)?;
     if names.iter().all(String::is_empty) {
         return Err(Error::Format {
             path: path.to_path_buf(),

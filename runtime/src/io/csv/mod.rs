@@ -18,7 +18,7 @@ use arrow::record_batch::RecordBatch;
 use self::decode::{ColumnBuilder, Parser};
 pub use self::infer::infer_columns;
 pub use self::options::{CsvColumn, CsvOptions};
-pub(crate) use self::split::split_line;
+pub(crate) use self::split::{header_fields, split_line};
 use self::split::{spans_lines, trim_terminator};
 use super::compression::Compression;
 use super::{Error, Result};
@@ -357,7 +357,8 @@ impl CsvReader {
 
     fn read_batch(&mut self, core: &mut csv_core::Reader) -> Result<Option<RecordBatch>> {
         loop {
-            if self.pending_rows() >= self.batch_size {
+            let pending = self.pending_rows();
+            if pending >= self.batch_size {
                 return self.flush().map(Some);
             }
             let record_offset = self.buf_offset + self.pos as u64;
@@ -369,7 +370,7 @@ impl CsvReader {
                 Some(r) => r,
                 None => break,
             };
-            if self.pending_rows() > 0 && !self.fits_batch(nin) {
+            if pending > 0 && !self.fits_batch(nin) {
                 // The record would overflow a column's offsets or the batch
                 // byte cap: end the batch here, read the record again next.
                 return self.flush().map(Some);
@@ -394,7 +395,7 @@ impl CsvReader {
             }
             self.rows_read += 1;
             let appended = self.append_record(nfields);
-            if appended.is_ok() && self.pending_rows() == 1 {
+            if appended.is_ok() && pending == 0 {
                 self.batch_first = record_offset;
             }
             if let Err((column, reason)) = appended {

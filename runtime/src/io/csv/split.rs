@@ -210,3 +210,24 @@ pub(crate) fn split_line(core: &mut csv_core::Reader, line: &[u8]) -> Vec<String
     }
     fields
 }
+
+/// The fields of the first line of `path` (read through its compression)
+/// split by `core`, and the bytes that line takes with its line feed.
+pub(crate) fn header_fields(
+    path: &std::path::Path,
+    core: &mut csv_core::Reader,
+) -> Result<(Vec<String>, u64)> {
+    use std::io::BufRead;
+    let io = |source| crate::io::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut first = Vec::new();
+    let compression = crate::io::compression::Compression::of_file(path)?;
+    std::io::BufReader::new(compression.reader(file, path)?)
+        .read_until(b'\n', &mut first)
+        .map_err(io)?;
+    let line = first.strip_suffix(b"\n").unwrap_or(&first);
+    Ok((split_line(core, line), first.len() as u64))
+}
