@@ -70,9 +70,24 @@ fn typed_columns(fields: &[String], bad: impl Fn(&str) -> Error) -> Result<Vec<C
         .collect()
 }
 
-/// Reads a typed CSV file into one batch.
+/// Reads a typed CSV file into one batch. Binary values are hex (as
+/// [`write`] writes them).
 pub fn read(path: &Path) -> Result<RecordBatch> {
-    let (columns, range) = header_columns(path)?;
+    let (mut columns, range) = header_columns(path)?;
+    // Binary columns are read as text, then their hex decoded.
+    let binary: Vec<(usize, DataType)> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.data_type, DataType::Binary | DataType::LargeBinary))
+        .map(|(i, c)| (i, c.data_type.clone()))
+        .collect();
+    for (i, t) in &binary {
+        columns[*i].data_type = if *t == DataType::Binary {
+            DataType::Utf8
+        } else {
+            DataType::LargeUtf8
+        };
+    }
     let options = CsvOptions {
         header: false,
         ..CsvOptions::default()
@@ -88,7 +103,45 @@ pub fn read(path: &Path) -> Result<RecordBatch> {
     )?;
     let schema = reader.schema();
     let batches = reader.collect::<Result<Vec<_>>>()?;
-    concat_batches(&schema, &batches).map_err(Error::Arrow)
+    let text = concat_batches(&schema, &batches).map_err(Error::Arrow)?;
+    unhex_columns(path, text, &binary)
+}
+
+/// `batch` with the text columns at `binary` turned into the binary type
+/// beside each, their hex decoded.
+fn unhex_columns(
+    path: &Path,
+    batch: RecordBatch,
+    binary: &[(usize, DataType)],
+) -> Result<RecordBatch> {
+    if binary.is_empty() {
+        return Ok(batch);
+    }
+    let mut fields: Vec<Field> = batch.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut arrays = batch.columns().to_vec();
+    for (i, data_type) in binary {
+        let name = fields[*i].name().clone();
+        let column = arrow::compute::cast(&arrays[*i], &DataType::Utf8).map_err(Error::Arrow)?;
+        let mut bytes = Vec::with_capacity(column.len());
+        for (row, value) in column.as_string::<i32>().iter().enumerate() {
+            bytes.push(match value {
+                None => None,
+                Some(text) => Some(wasmprep_contract::unhex(text).ok_or_else(|| Error::Format {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "row {}, column `{name}`: `{}` is not hex (a binary value is written \
+                         as two hex digits per byte)",
+                        row + 1,
+                        text.chars().take(64).collect::<String>()
+                    ),
+                })?),
+            });
+        }
+        let array: ArrayRef = Arc::new(arrow::array::BinaryArray::from_iter(bytes));
+        arrays[*i] = arrow::compute::cast(&array, data_type).map_err(Error::Arrow)?;
+        fields[*i] = Field::new(name, data_type.clone(), fields[*i].is_nullable());
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(Error::Arrow)
 }
 
 /// Writes `batch` as typed CSV.
@@ -253,6 +306,29 @@ mod tests {
             text.contains("1,\"a, b\",2015-01-15 19:05:39.25,600000,0.1,true,2015-01-15"),
             "{text}"
         );
+    }
+
+    /// Binary values are written as hex, so they are read as hex: a golden
+    /// case blessed from a plugin's binary output compares equal to it.
+    #[test]
+    fn binary_values_round_trip_as_hex() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "b:binary,l:large_binary,n:int8\n00ff,41,1\n,,2\n,C0DE,3\n").unwrap();
+        let batch = read(&path).unwrap();
+        assert_eq!(batch.column(0).as_binary::<i32>().value(0), [0x00, 0xff]);
+        assert!(batch.column(0).is_null(1));
+        assert!(batch.column(0).is_null(2));
+        assert_eq!(batch.column(1).as_binary::<i64>().value(2), [0xc0, 0xde]);
+        assert_eq!(batch.schema().field(1).data_type(), &DataType::LargeBinary);
+        let mut out = Vec::new();
+        write(&batch, &mut out).unwrap();
+        std::fs::write(&path, &out).unwrap();
+        assert_eq!(read(&path).unwrap(), batch);
+
+        std::fs::write(&path, "n:int8,b:binary\n1,00\n2,0g\n").unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(err.contains("t.csv: row 2, column `b`: `0g` is not hex"), "{err}");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! - [`Contract`] and [`ColumnSpec`]: what a plugin declares (generic over
 //!   the type's representation), and the wording of its input errors.
 //! - [`offsets`]: the offsets of text columns, read and rebased.
-//! - [`hex`]: lowercase hex of bytes (digests, binary values in text).
+//! - [`hex`], [`unhex`]: lowercase hex of bytes (digests, binary values in
+//!   text) and back.
 //! - [`civil`]: days since the Unix epoch ⇄ proleptic Gregorian dates.
 //!
 //! The crate has no dependencies (no Arrow, no wasmtime) so that it builds
@@ -29,5 +30,5 @@ pub mod offsets;
 mod types;
 
 pub use contract::{describe_invalid_input, ColumnSpec, Contract};
-pub use hex::hex;
+pub use hex::{hex, unhex};
 pub use types::{DataType, TimeUnit, ALIASES, TYPE_NAMES};
