@@ -9,6 +9,9 @@
 //!   case.toml       optional: [config] for the plugin, float_tolerance
 //!   expected.csv    typed CSV of the whole output batch
 //!   error.txt       instead of expected.csv: text the error must contain
+//!   logs.txt        optional: every message the plugin logs, in order, one
+//!                   `level: message` line each (stdout lines are `info`,
+//!                   stderr lines `warn`)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -16,6 +19,8 @@ use std::path::{Path, PathBuf};
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::DataType;
 use serde::Deserialize;
+
+mod logs;
 
 use crate::io::{self, typed_csv};
 use crate::sandbox::{BatchLocation, PluginSettings, Sandbox};
@@ -42,7 +47,13 @@ pub enum Outcome {
         expected: Option<String>,
         got: Option<String>,
     },
-    /// expected.csv was (re)written from the actual output.
+    /// The plugin's log messages differ from logs.txt.
+    WrongLogs {
+        expected: Vec<String>,
+        got: Vec<String>,
+    },
+    /// expected.csv (and logs.txt, when the case has one) was (re)written
+    /// from the actual output.
     Blessed,
 }
 
@@ -155,7 +166,10 @@ impl Case {
         let expected_error = std::fs::read_to_string(self.dir.join("error.txt"))
             .ok()
             .map(|s| s.trim().to_string());
-        let result = self.output(sandbox, plugin, &settings, &input);
+        let (result, logged) = logs::capture(|| self.output(sandbox, plugin, &settings, &input));
+        if let Some(outcome) = self.check_logs(logged, bless)? {
+            return Ok(outcome);
+        }
         let output = match (result, expected_error) {
             (Err(got), Some(expected)) if got.contains(&expected) => return Ok(Outcome::Passed),
             (Err(got), expected) => {
@@ -193,6 +207,24 @@ impl Case {
         } else {
             Outcome::Mismatch(differences)
         })
+    }
+
+    /// Compares what the plugin logged with logs.txt, if the case has one
+    /// (with `bless`, rewrites it). None when there is nothing to report.
+    fn check_logs(&self, got: Vec<String>, bless: bool) -> Result<Option<Outcome>, String> {
+        let path = self.dir.join("logs.txt");
+        if !path.is_file() {
+            return Ok(None);
+        }
+        if bless {
+            let text: String = got.iter().map(|l| format!("{l}\n")).collect();
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            return Ok(None);
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let expected = logs::expected(&text);
+        Ok((expected != got).then_some(Outcome::WrongLogs { expected, got }))
     }
 
     fn output(

@@ -51,7 +51,9 @@ pub enum BatchProblem {
     },
     /// The plugin handed back more bytes in one call than `output_mib`.
     OutputTooLarge { limit_mib: u64 },
-    /// The plugin trapped (a panic, an out-of-bounds access, ...).
+    /// The plugin trapped (a panic, an out-of-bounds access, ...). `stderr`
+    /// is what it last wrote there or, without stderr, the warnings and
+    /// errors it logged in the call (a kit's abort helper logs its text).
     Trap { message: String, stderr: String },
     /// The plugin reported a bad input value.
     InvalidInput {
@@ -97,7 +99,7 @@ impl fmt::Display for BatchProblem {
                 write!(f, "trapped: {message}")?;
                 let stderr = stderr.trim();
                 if !stderr.is_empty() {
-                    write!(f, "\nplugin stderr:\n{stderr}")?;
+                    write!(f, "\nthe plugin's last stderr, warnings or errors:\n{stderr}")?;
                 }
                 Ok(())
             }

@@ -132,6 +132,10 @@ pub(crate) struct PluginLog {
     used: usize,
     used_in_life: u64,
     dropped: usize,
+    /// The warning and error messages of the current call (the latest
+    /// `message_cap` bytes): what a plugin that writes no stderr said before
+    /// it trapped (a kit's abort helper logs its text, then traps).
+    alarms: String,
     /// What the plugin wrote on stdout and stderr during the current call.
     pub stdout: CapturedOutput,
     pub stderr: CapturedOutput,
@@ -147,6 +151,7 @@ impl PluginLog {
             used: 0,
             used_in_life: 0,
             dropped: 0,
+            alarms: String::new(),
             stdout: CapturedOutput::new(limits.log_bytes_per_call),
             stderr: CapturedOutput::new(limits.log_bytes_per_call),
         }
@@ -162,6 +167,9 @@ impl PluginLog {
         self.used += cost;
         self.used_in_life += cost as u64;
         let text = super::text::bounded(message, self.message_cap);
+        if matches!(level, LogLevel::Warn | LogLevel::Error) {
+            self.remember_alarm(&text);
+        }
         let plugin = self.plugin.as_str();
         match level {
             LogLevel::Trace => tracing::trace!(plugin, "{text}"),
@@ -172,9 +180,22 @@ impl PluginLog {
         }
     }
 
+    fn remember_alarm(&mut self, text: &str) {
+        self.alarms.push_str(text);
+        self.alarms.push('\n');
+        if self.alarms.len() > 2 * self.message_cap {
+            let mut cut = self.alarms.len() - self.message_cap;
+            while !self.alarms.is_char_boundary(cut) {
+                cut += 1;
+            }
+            self.alarms.drain(..cut);
+        }
+    }
+
     /// Ends a call: logs what the plugin printed and how many messages were
-    /// dropped, and resets the call's budget. Returns what it wrote on
-    /// stderr (its head and tail).
+    /// dropped, and resets the call's budget. Returns what the plugin said
+    /// about trouble: what it wrote on stderr (its head and tail) or, when it
+    /// wrote nothing there, the warning and error messages it logged.
     pub fn end_call(&mut self) -> String {
         let stdout = self.stdout.take();
         for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
@@ -184,6 +205,7 @@ impl PluginLog {
         for line in stderr.lines().filter(|l| !l.trim().is_empty()) {
             self.emit(LogLevel::Warn, line);
         }
+        let alarms = std::mem::take(&mut self.alarms);
         if self.dropped > 0 {
             tracing::warn!(
                 plugin = self.plugin.as_str(),
@@ -196,7 +218,11 @@ impl PluginLog {
         }
         self.used = 0;
         self.dropped = 0;
-        stderr
+        if stderr.trim().is_empty() {
+            alarms
+        } else {
+            stderr
+        }
     }
 }
 

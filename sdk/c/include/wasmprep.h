@@ -97,6 +97,11 @@ typedef wasmprep_plugin_types_log_level_t wasmprep_log_level_t;
 #define WASMPREP_TIMESTAMP WASMPREP_PLUGIN_TYPES_DATA_TYPE_TIMESTAMP
 #define WASMPREP_DURATION WASMPREP_PLUGIN_TYPES_DATA_TYPE_DURATION
 
+#define WASMPREP_SECOND WASMPREP_PLUGIN_TYPES_TIME_UNIT_SECOND
+#define WASMPREP_MILLISECOND WASMPREP_PLUGIN_TYPES_TIME_UNIT_MILLISECOND
+#define WASMPREP_MICROSECOND WASMPREP_PLUGIN_TYPES_TIME_UNIT_MICROSECOND
+#define WASMPREP_NANOSECOND WASMPREP_PLUGIN_TYPES_TIME_UNIT_NANOSECOND
+
 #define WASMPREP_TRACE WASMPREP_PLUGIN_TYPES_LOG_LEVEL_TRACE
 #define WASMPREP_DEBUG WASMPREP_PLUGIN_TYPES_LOG_LEVEL_DEBUG
 #define WASMPREP_INFO WASMPREP_PLUGIN_TYPES_LOG_LEVEL_INFO
@@ -285,6 +290,23 @@ static inline void wasmprep_logf(wasmprep_log_level_t level, const char *format,
   free(text);
 }
 
+/* Stops the plugin: logs `message` at error level, then traps. The host
+ * fails the batch with "trapped" and shows the message (a C program's
+ * abort() says nothing; this is its wasmprep spelling). For bugs, not for
+ * bad data: bad data is `wasmprep_invalid_input`. */
+__attribute__((noreturn)) static inline void wasmprep_abort(const char *message) {
+  wasmprep_log(WASMPREP_ERROR, message);
+  __builtin_trap();
+}
+
+__attribute__((noreturn)) static inline void wasmprep_abortf(const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  char *text = wasmprep_vformat(format, args);
+  va_end(args);
+  wasmprep_abort(text);
+}
+
 /* ---- Contract. -------------------------------------------------------- */
 
 /* Fills `ret` with the plugin's name and version and room for `inputs`
@@ -334,6 +356,12 @@ static inline void wasmprep_spec_timestamp(wasmprep_column_spec_t *spec, uint8_t
   spec->data_type.val.timestamp.unit = unit;
   spec->data_type.val.timestamp.timezone.is_some = timezone != NULL;
   if (timezone != NULL) wasmprep_str_set(&spec->data_type.val.timestamp.timezone.val, timezone);
+}
+
+/* A duration spec of `unit` (WASMPREP_SECOND ... WASMPREP_NANOSECOND). */
+static inline void wasmprep_spec_duration(wasmprep_column_spec_t *spec, uint8_t unit) {
+  spec->data_type.tag = WASMPREP_DURATION;
+  spec->data_type.val.duration = unit;
 }
 
 /* ---- Bitmaps (validity, booleans, selections). ------------------------- */

@@ -16,8 +16,10 @@ use crate::cli::EXIT_MISMATCH;
     after_help = "Example:\n  wasmprep plugin test target/plugins/taxi-clean.wasm plugins/taxi-clean/tests/cases\n\n\
     A case is a directory holding input.csv (typed CSV: a name:type header)\n\
     or input.parquet, an optional case.toml ([config] for the plugin,\n\
-    float_tolerance), and expected.csv (typed CSV) or error.txt (text the\n\
-    error must contain). --bless records the current output as expected.csv."
+    float_tolerance), expected.csv (typed CSV) or error.txt (text the\n\
+    error must contain), and optionally logs.txt (every message the plugin\n\
+    logs, in order, as `level: message` lines). --bless records the current\n\
+    output as expected.csv (and logs.txt, when there is one)."
 )]
 pub struct Args {
     /// The plugin component (.wasm).
@@ -72,6 +74,12 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
                     None => println!("    got an output"),
                 }
             }
+            Ok(Outcome::WrongLogs { expected, got }) => {
+                failed += 1;
+                println!("FAILED   {}: the plugin's log differs from logs.txt", case.name);
+                print_lines("expected", &expected);
+                print_lines("got", &got);
+            }
             Err(e) => {
                 failed += 1;
                 println!("FAILED   {}: {e}", case.name);
@@ -84,6 +92,13 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_MISMATCH)
     })
+}
+
+fn print_lines(what: &str, lines: &[String]) {
+    println!("    {what} ({} line(s)):", lines.len());
+    for line in lines {
+        println!("      {line}");
+    }
 }
 
 /// A plugin that cannot be loaded at all (no file, not a component, an
