@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn wasmprep(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn wasmprep(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wasmprep"))
         .current_dir(dir)
         .env("WASMPREP_CACHE_DIR", crate::cache_dir())
@@ -46,19 +46,34 @@ fn ok(out: &Output, what: &str) -> String {
     text
 }
 
-/// New, unit-tested with `unit` (run in the project), built, golden-tested.
-fn new_build_and_test(lang: &str, unit: Option<&mut Command>) {
-    let dir = tempfile::tempdir().unwrap();
+/// A new project of `lang` in `dir`, with `setup` run in it.
+fn new_project(dir: &Path, lang: &str, setup: &[&str]) -> PathBuf {
     let name = format!("scale-{lang}");
-    ok(
-        &wasmprep(dir.path(), &["plugin", "new", &name, "--lang", lang]),
-        "new",
-    );
-    let project: PathBuf = dir.path().join(&name);
+    ok(&wasmprep(dir, &["plugin", "new", &name, "--lang", lang]), "new");
+    let project: PathBuf = dir.join(&name);
     assert!(project.join("README.md").is_file());
-    if let Some(unit) = unit {
+    if let Some((program, args)) = setup.split_first() {
+        let out = Command::new(program).args(args).current_dir(&project).output().unwrap();
+        ok(&out, "setup");
+    }
+    project
+}
+
+/// `npm install` of a new JavaScript or TypeScript project: the kit from
+/// the checkout, its build tools found beside it (`make test-js` installs
+/// them), so the project's own copies are left out.
+const NPM_INSTALL: &[&str] = &["npm", "install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"];
+
+/// New, unit-tested with `unit` (run in the project; its output must say
+/// `passed`), built, golden-tested.
+fn new_build_and_test(lang: &str, setup: &[&str], unit: Option<(&mut Command, &str)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), lang, setup);
+    let name = project.file_name().unwrap().to_string_lossy().into_owned();
+    if let Some((unit, passed)) = unit {
         let unit = unit.current_dir(&project).output().unwrap();
-        assert!(ok(&unit, "unit tests").contains("2 passed"));
+        let text = ok(&unit, "unit tests");
+        assert!(text.contains(passed), "{text}");
     }
     ok(&wasmprep(&project, &["plugin", "build", "."]), "build");
     let wasm = format!("{name}.wasm");
@@ -77,7 +92,7 @@ fn a_new_rust_plugin_builds_and_passes_its_tests() {
     let mut unit = Command::new(env!("CARGO"));
     unit.args(["test", "-q"])
         .env("CARGO_TARGET_DIR", crate::root().join("target/new-plugins"));
-    new_build_and_test("rust", Some(&mut unit));
+    new_build_and_test("rust", &[], Some((&mut unit, "2 passed")));
 }
 
 #[test]
@@ -86,13 +101,38 @@ fn a_new_python_plugin_builds_and_passes_its_tests() {
     unit.args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
         .env("PYTHONPATH", crate::root().join("sdk/python/src"))
         .env("PYTHONDONTWRITEBYTECODE", "1");
-    new_build_and_test("python", Some(&mut unit));
+    new_build_and_test("python", &[], Some((&mut unit, "2 passed")));
 }
 
-/// C has no native unit-test runner in the kit: the golden case is its test.
+/// C and C++ have no native unit-test runner in the kit: the golden case
+/// is their test.
 #[test]
 fn a_new_c_plugin_builds_and_passes_its_golden_case() {
-    new_build_and_test("c", None);
+    new_build_and_test("c", &[], None);
+}
+
+#[test]
+fn a_new_cpp_plugin_builds_and_passes_its_golden_case() {
+    new_build_and_test("cpp", &[], None);
+}
+
+/// TypeScript: `npm test` runs the kit's test command, which transpiles the
+/// test and the plugin; the build bundles the .ts module.
+#[test]
+fn a_new_typescript_plugin_builds_and_passes_its_tests() {
+    let mut unit = Command::new("npm");
+    unit.args(["test"]);
+    new_build_and_test("ts", NPM_INSTALL, Some((&mut unit, "# pass 2")));
+}
+
+/// A JavaScript project's unit tests (its build is the TypeScript one's,
+/// and the conformance matrix builds a JavaScript plugin).
+#[test]
+fn a_new_javascript_plugin_passes_its_unit_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), "js", NPM_INSTALL);
+    let out = Command::new("npm").arg("test").current_dir(&project).output().unwrap();
+    assert!(ok(&out, "npm test").contains("# pass 2"));
 }
 
 #[test]
@@ -102,7 +142,7 @@ fn plugin_build_says_what_a_folder_lacks() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("no Cargo.toml (Rust), app.py (Python) or .c/.cpp files (C, C++)"),
+        err.contains("no Cargo.toml (Rust), app.py (Python), package.json (JavaScript, TypeScript)"),
         "{err}"
     );
     let bad = wasmprep(dir.path(), &["plugin", "new", "9lives", "--lang", "rust"]);

@@ -4,8 +4,9 @@
 // for the kit's WIT, world `plugin`, every WASI feature disabled (the
 // sandbox grants none). TypeScript sources (.ts) are bundled the same way.
 
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, parse, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -154,6 +155,53 @@ export async function build(app, output, options = {}) {
   console.error(`built ${output} (${(size / 1048576).toFixed(1)} MiB in ${seconds} s)`);
 }
 
+/** Test files of a project folder: `*.test.js`, `.mjs`, `.ts`, `.mts`. @param {string} dir */
+export function testFiles(dir) {
+  return readdirSync(dir)
+    .filter((f) => /\.test\.m?[jt]s$/.test(f))
+    .sort();
+}
+
+/**
+ * A TypeScript test as JavaScript at `into`: bundled with what it imports
+ * from the project (rolldown strips the types); the kit and node's own
+ * modules stay imports, so the test and the plugin share one kit.
+ * @param {string} file @param {string} into
+ */
+async function transpile(file, into) {
+  const { rolldown } = await loadTool('rolldown');
+  const build = await rolldown({
+    input: file,
+    platform: 'node',
+    external: [/^wasmprep-plugin(\/|$)/, /^node:/],
+    logLevel: 'warn',
+  });
+  await build.write({ file: into, format: 'esm', codeSplitting: false });
+  await build.close();
+  return into;
+}
+
+/**
+ * Runs a project's unit tests under `node --test`, TypeScript ones
+ * transpiled first (node 20 does not run .ts). Returns node's exit status.
+ * @param {string} dir @param {string[]} [files]
+ */
+export async function runTests(dir, files = []) {
+  const found = files.length ? files : testFiles(dir);
+  if (found.length === 0) throw new BuildError(`no test files (*.test.js, *.test.ts) in ${dir}`);
+  // Inside node_modules, so that `wasmprep-plugin` resolves from there.
+  const out = join(dir, 'node_modules', '.wasmprep-test');
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const run = [];
+  for (const f of found) {
+    const file = resolve(dir, f);
+    run.push(/\.m?ts$/.test(f) ? await transpile(file, join(out, parse(f).name + '.mjs')) : file);
+  }
+  const node = spawnSync(process.execPath, ['--test', ...run], { cwd: dir, stdio: 'inherit' });
+  return node.status ?? 1;
+}
+
 const USAGE = `usage: wasmprep-plugin <command>
 
 commands:
@@ -162,6 +210,8 @@ commands:
                   \`export const transform = exportPlugin(MyPlugin)\`) with the kit and
                   make it a WebAssembly component (needs componentize-js and rolldown:
                   ${npmHint()})
+  test [FILE...]  run the unit tests (*.test.js, *.test.ts here, or FILEs) under
+                  node --test; TypeScript is transpiled first (rolldown)
   wit             print the folder of the WIT the kit targets
   version         print the kit's version and the componentize-js it runs
 
@@ -197,6 +247,15 @@ export async function main(argv) {
     const pkg = JSON.parse(readFileSync(join(KIT, 'package.json'), 'utf8'));
     console.log(`wasmprep-plugin ${pkg.version} (componentize-js ${COMPONENTIZE_JS_VERSION}, rolldown ${ROLLDOWN_VERSION})`);
     return 0;
+  }
+  if (command === 'test') {
+    try {
+      return await runTests(process.cwd(), rest);
+    } catch (e) {
+      if (!(e instanceof BuildError)) throw e;
+      console.error(`error: ${e.message}`);
+      return 1;
+    }
   }
   if (command !== 'build' || rest.length !== 1) {
     console.error(`error: ${command === 'build' ? 'build takes one plugin module' : `unknown command \`${command}\``}\n\n${USAGE}`);

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 /// case and a README.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Example:\n  \
-    wasmprep plugin new fare-scale --lang python     (or rust, c)\n  \
+    wasmprep plugin new fare-scale --lang python     (or rust, c, cpp, js, ts)\n  \
     cd fare-scale && wasmprep plugin build . && wasmprep plugin test fare-scale.wasm tests/cases\n\n\
     The project multiplies a float64 column `value` by `factor` into `scaled`: replace\n\
     the contract and the loop with your own.")]
@@ -36,8 +36,14 @@ pub struct Args {
 pub enum Lang {
     Rust,
     Python,
-    /// C (and C++: add `.cpp` files; clang++ compiles them).
+    /// C (the C kit's header and wasmprep-c-bindgen).
     C,
+    /// C++ (the C kit's header; clang++ without libc++).
+    Cpp,
+    /// JavaScript (the npm kit over componentize-js).
+    Js,
+    /// TypeScript (the same kit; the build and the tests strip the types).
+    Ts,
 }
 
 /// A file of a template: its path in the project and its text.
@@ -78,6 +84,28 @@ const C: &[Template] = &[
     (".gitignore", "*.wasm\n*.wasm.build/\n"),
 ];
 
+const CPP: &[Template] = &[
+    ("plugin.cpp", include_str!("../../../templates/cpp/plugin.cpp")),
+    ("README.md", include_str!("../../../templates/cpp/README.md")),
+    (".gitignore", "*.wasm\n*.wasm.build/\n"),
+];
+
+const JS: &[Template] = &[
+    ("app.js", include_str!("../../../templates/js/app.js")),
+    ("app.test.js", include_str!("../../../templates/js/app.test.js")),
+    ("package.json", include_str!("../../../templates/js/package.json")),
+    ("README.md", include_str!("../../../templates/js/README.md")),
+    (".gitignore", "node_modules/\n*.wasm\n"),
+];
+
+const TS: &[Template] = &[
+    ("app.ts", include_str!("../../../templates/ts/app.ts")),
+    ("app.test.ts", include_str!("../../../templates/ts/app.test.ts")),
+    ("package.json", include_str!("../../../templates/ts/package.json")),
+    ("README.md", include_str!("../../../templates/ts/README.md")),
+    (".gitignore", "node_modules/\n*.wasm\n"),
+];
+
 /// Every language's golden case.
 const CASE: &[Template] = &[
     (
@@ -105,6 +133,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Lang::Rust => RUST,
         Lang::Python => PYTHON,
         Lang::C => C,
+        Lang::Cpp => CPP,
+        Lang::Js => JS,
+        Lang::Ts => TS,
     };
     for (path, text) in files.iter().chain(CASE) {
         let text = text
