@@ -11,7 +11,7 @@ PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test test-python test-js lint doc bench bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
+.PHONY: help deps plugins build demo test test-python js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -23,6 +23,7 @@ help:
 	@echo "make test-js  the JavaScript kit's tests and the JS plugins' unit tests (node --test, no WebAssembly)"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
 	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
+	@echo "make bench-kits    the per-language cost table (fare per km in every kit's language vs native Rust)"
 	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
 	@echo "make bench-mpi     the NYC-taxi job on 1, 2 and 4 MPI ranks"
 	@echo "make bench-scheduler  rank 0's hand-out rate and worker idle time, 64-1024 simulated ranks"
@@ -67,7 +68,7 @@ demo: deps
 # differently and rebuild wasmtime).
 FEATURES := --features wasmprep-sdk/arrow
 
-test: deps test-python
+test: deps test-python js-deps
 	$(CARGO) test --workspace $(FEATURES)
 	$(CARGO) test --workspace $(FEATURES) --no-default-features
 	WASMPREP_BIN=$(CURDIR)/target/debug/wasmprep WASMPREP_CACHE_DIR=$(CURDIR)/target/tmp/js-cache $(MAKE) test-js
@@ -91,11 +92,15 @@ test-python: deps
 # debug wasmprep binary, so the JS components are built and golden-tested too.
 JS_PLUGINS := $(patsubst %/package.json,%,$(wildcard plugins/*/package.json))
 
-test-js:
+# The kit's pinned build tools, which the cargo tests need too (the
+# conformance matrix and `plugin new --lang ts` build JavaScript components).
+js-deps:
 	@command -v node >/dev/null && command -v npm >/dev/null || \
-	  { echo "test-js needs node 20+ and npm (e.g. apt-get install nodejs npm)"; exit 1; }
+	  { echo "the JavaScript kit needs node 20+ and npm (e.g. apt-get install nodejs npm)"; exit 1; }
 	@[ sdk/js/node_modules/.package-lock.json -nt sdk/js/package-lock.json ] || \
 	  (cd sdk/js && npm ci --no-audit --no-fund)
+
+test-js: js-deps
 	@for p in $(JS_PLUGINS); do [ -e $$p/node_modules/wasmprep-plugin ] || \
 	  (cd $$p && npm install --no-audit --no-fund --silent) || exit 1; done
 	cd sdk/js && node --test test/*.test.js
@@ -114,6 +119,13 @@ doc:
 
 bench: deps
 	$(CARGO) bench -p wasmprep --bench sandbox
+
+# The per-language cost table: the conformance matrix's fare-per-km kernel
+# in every language's component against the same Rust natively. The
+# conformance test builds the components (and checks them) first.
+bench-kits: deps js-deps
+	$(CARGO) test --test all $(FEATURES) conformance
+	$(CARGO) bench -p wasmprep --bench kits
 
 # The rank protocol on simulated ranks (threads over the in-process
 # transport): no MPI, no plugins, no data.

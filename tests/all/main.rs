@@ -2,6 +2,7 @@
 //! built from source by `wasmprep-artifacts` before these run.
 
 mod c_kit;
+mod conformance;
 mod cli;
 mod data_path;
 mod deploy;

@@ -242,6 +242,30 @@ impl Column {
         self
     }
 
+    /// The column with a null at every row `i` where `null(i)` (and where
+    /// it already had one): for values that have no meaning, like a ratio
+    /// over a zero.
+    ///
+    /// ```
+    /// use wasmprep_sdk::Column;
+    /// let d = [2.0, 0.0, 4.0];
+    /// let half = Column::from_fn(3, |i| 1.0 / d[i]).with_nulls_where(|i| d[i] == 0.0);
+    /// assert_eq!(half.null_count(), 1);
+    /// assert!(!half.is_valid(1));
+    /// ```
+    pub fn with_nulls_where(mut self, mut null: impl FnMut(usize) -> bool) -> Column {
+        let mut bits = pack_bits(self.len, |i| !null(i));
+        if let Some(own) = &self.validity {
+            for (b, o) in bits.iter_mut().zip(own.as_bytes()) {
+                *b &= o;
+            }
+        }
+        let valid = crate::buffer::count_set_bits(&bits, self.len);
+        self.null_count = self.len - valid;
+        self.validity = (self.null_count > 0).then(|| bits.into());
+        self
+    }
+
     /// A column from optional values, of `T`'s default type.
     pub fn from_options<T: Native>(values: impl IntoIterator<Item = Option<T>>) -> Column {
         values.into_iter().collect::<PrimitiveBuilder<T>>().finish()
