@@ -8,8 +8,8 @@
 # PLUGIN.zig imports the kit as `@import("wasmprep")` (this script's
 # wasmprep.zig) and calls `wp.exportPlugin(...)` in a comptime block.
 #
-# Tools: Zig 0.17 (`$ZIG`, else `zig` on PATH, else `python3 -m ziglang`,
-# from PyPI `ziglang`) and `wasmprep-c-bindgen` (`$WASMPREP_C_BINDGEN`,
+# Tools: Zig 0.17 (`$ZIG`, else `zig` on PATH, else `.venv/bin/python -m
+# ziglang` next to PLUGIN.zig, else `python3 -m ziglang`; PyPI `ziglang`) and `wasmprep-c-bindgen` (`$WASMPREP_C_BINDGEN`,
 # else on PATH; `cargo install --path <wasmprep>/sdk/c/bindgen`), which
 # writes the C bindings of the plugin contract and makes the component.
 #
@@ -29,18 +29,25 @@ usage() {
 
 kit=$(cd "$(dirname "$0")" && pwd)
 
-if [ -n "${ZIG:-}" ]; then
-    zig_cmd=$ZIG
-elif command -v zig >/dev/null 2>&1; then
-    zig_cmd=zig
-elif ${PYTHON:-python3} -m ziglang version >/dev/null 2>&1; then
-    zig_cmd="${PYTHON:-python3} -m ziglang"
-else
-    echo "build.sh: no Zig compiler: set ZIG, put zig on PATH, or 'pip install ziglang==0.17.1'" >&2
-    exit 69
-fi
+# The Zig compiler: $ZIG, zig on PATH, the ziglang package of a .venv next
+# to the plugin source, or of python3.
+find_zig() {
+    if [ -n "${ZIG:-}" ]; then
+        zig_cmd=$ZIG
+    elif command -v zig >/dev/null 2>&1; then
+        zig_cmd=zig
+    elif [ -x "$1/.venv/bin/python" ] && "$1/.venv/bin/python" -m ziglang version >/dev/null 2>&1; then
+        zig_cmd="$1/.venv/bin/python -m ziglang"
+    elif ${PYTHON:-python3} -m ziglang version >/dev/null 2>&1; then
+        zig_cmd="${PYTHON:-python3} -m ziglang"
+    else
+        echo "build.sh: no Zig compiler: set ZIG, put zig on PATH, or 'pip install ziglang==0.17.1'" >&2
+        echo "          (into a .venv next to the plugin: python3 -m venv .venv && .venv/bin/pip install ziglang==0.17.1)" >&2
+        exit 69
+    fi
+}
 
-zig() {
+run_zig() {
     # shellcheck disable=SC2086 # zig_cmd may be "python3 -m ziglang"
     $zig_cmd "$@"
 }
@@ -54,6 +61,7 @@ fi
 source=$1
 shift
 [ -f "$source" ] || { echo "build.sh: no such file: $source" >&2; exit 66; }
+find_zig "$(dirname "$source")"
 
 if [ "$mode" = test ]; then
     [ "${1:-}" = -- ] && shift
@@ -89,6 +97,7 @@ cat >"$build/root.zig" <<'EOF'
 const wp = @import("wasmprep");
 pub const panic = wp.panic;
 pub const std_options = wp.std_options;
+pub const std_options_debug_io = wp.debug_io;
 comptime {
     _ = @import("plugin");
 }
@@ -96,11 +105,11 @@ EOF
 
 cflags="--target=wasm32-wasi -mexec-model=reactor -O2 -I $gen"
 # shellcheck disable=SC2086
-zig cc $cflags -c "$gen/plugin.c" -o "$build/plugin.o"
+run_zig cc $cflags -c "$gen/plugin.c" -o "$build/plugin.o"
 # shellcheck disable=SC2086
-zig cc $cflags -c "$gen/wasmprep_stdio.c" -o "$build/wasmprep_stdio.o"
+run_zig cc $cflags -c "$gen/wasmprep_stdio.c" -o "$build/wasmprep_stdio.o"
 
-zig build-exe -target wasm32-wasi -mexec-model=reactor -O "$optimize" -lc \
+run_zig build-exe -target wasm32-wasi -mexec-model=reactor -O "$optimize" -lc \
     --name module -femit-bin="$build/module.wasm" \
     "$@" \
     --dep wasmprep --dep plugin -Mroot="$build/root.zig" \

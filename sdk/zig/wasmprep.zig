@@ -244,6 +244,10 @@ pub fn stdLog(
 /// `std.Options` for the component: std.log to the host log, every level.
 pub const std_options: std.Options = .{ .logFn = stdLog, .log_level = .debug };
 
+/// The `Io` of `std.debug` in the component: `std.debug.print` goes to the
+/// host log (stderr.zig). The build's root file sets it.
+pub const debug_io = @import("stderr.zig").debug_io;
+
 /// The panic handler of the component: the message goes to the host log
 /// at error level, then the plugin traps, so the host reports the trap with
 /// the panic's text just before it. (The build's root file sets it.)
@@ -252,6 +256,7 @@ pub const panic = std.debug.FullPanic(logAndTrap);
 fn logAndTrap(message: []const u8, first_trace_address: ?usize) noreturn {
     @branchHint(.cold);
     if (!is_component) std.debug.defaultPanic(message, first_trace_address);
+    @import("stderr.zig").flushLine();
     var buffer: [4096]u8 = undefined;
     log.write(.err, bufPrintTruncated(&buffer, "panic: {s}", .{message}));
     @trap();
