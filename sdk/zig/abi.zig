@@ -9,7 +9,8 @@
 //! every buffer in it comes from malloc (`wp.allocator`) and is referenced
 //! once; a log message passed to the host stays the plugin's.
 //!
-//! `tests/layout.c` checks these declarations against `plugin.h`.
+//! `layout_check.c` (compiled by build.sh against the generated `plugin.h`)
+//! and the comptime block below assert the same sizes and offsets.
 
 const std = @import("std");
 const wp = @import("wasmprep.zig");
@@ -56,6 +57,54 @@ pub const CError = extern struct {
 pub const CTuple = extern struct { f0: CString, f1: CString };
 pub const CConfig = extern struct { ptr: ?[*]CTuple, len: usize };
 
+comptime {
+    const expect = struct {
+        fn size(comptime T: type, comptime n: usize) void {
+            if (@sizeOf(T) != n) @compileError(std.fmt.comptimePrint("size of {s}: {d}, plugin.h: {d}", .{ @typeName(T), @sizeOf(T), n }));
+        }
+        fn at(comptime T: type, comptime field: []const u8, comptime n: usize) void {
+            if (@offsetOf(T, field) != n) @compileError(std.fmt.comptimePrint("offset of {s}.{s}: {d}, plugin.h: {d}", .{ @typeName(T), field, @offsetOf(T, field), n }));
+        }
+    };
+    // The numbers of layout_check.c (wasm32).
+    expect.size(CString, 8);
+    expect.at(CString, "len", 4);
+    expect.size(COptionListU8, 12);
+    expect.at(COptionListU8, "val", 4);
+    expect.size(COptionString, 12);
+    expect.at(COptionString, "val", 4);
+    expect.size(COptionU32, 8);
+    expect.at(COptionU32, "val", 4);
+    expect.size(CTimestampType, 16);
+    expect.at(CTimestampType, "timezone", 4);
+    expect.size(CDataType, 20);
+    expect.at(CDataType, "val", 4);
+    expect.size(CColumnSpec, 32);
+    expect.at(CColumnSpec, "data_type", 8);
+    expect.at(CColumnSpec, "nullable", 28);
+    expect.size(CContract, 36);
+    expect.at(CContract, "version", 8);
+    expect.at(CContract, "inputs", 16);
+    expect.at(CContract, "outputs", 24);
+    expect.at(CContract, "filters", 32);
+    expect.size(CColumn, 40);
+    expect.at(CColumn, "null_count", 4);
+    expect.at(CColumn, "validity", 8);
+    expect.at(CColumn, "offsets", 20);
+    expect.at(CColumn, "values", 32);
+    expect.size(CBatchOutput, 20);
+    expect.at(CBatchOutput, "selection", 8);
+    expect.size(CInputError, 28);
+    expect.at(CInputError, "row", 8);
+    expect.at(CInputError, "column", 16);
+    expect.size(CError, 32);
+    expect.at(CError, "val", 4);
+    expect.size(CTuple, 16);
+    expect.at(CTuple, "f1", 8);
+    expect.size(CConfig, 8);
+    expect.size(CListColumn, 8);
+}
+
 const error_invalid_config = 0;
 const error_invalid_input = 1;
 const error_failure = 2;
@@ -66,7 +115,7 @@ extern fn exports_wasmprep_plugin_transform_list_column_free(columns: *CListColu
 
 pub fn hostLog(level: wp.LogLevel, message: []const u8) void {
     const s: CString = .{ .ptr = @constCast(message.ptr), .len = message.len };
-    wasmprep_plugin_host_log(@intFromEnum(level), &s);
+    wasmprep_plugin_host_log(@backingInt(level), &s);
 }
 
 fn view(s: CString) []const u8 {
@@ -117,13 +166,13 @@ fn fail(err: *CError, e: anyerror) bool {
 }
 
 fn dataTypeToC(t: wp.DataType) CDataType {
-    var c: CDataType = .{ .tag = @intFromEnum(std.meta.activeTag(t)), .val = undefined };
+    var c: CDataType = .{ .tag = @backingInt(std.meta.activeTag(t)), .val = undefined };
     switch (t) {
         .timestamp => |ts| c.val = .{ .timestamp = .{
-            .unit = @intFromEnum(ts.unit),
+            .unit = @backingInt(ts.unit),
             .timezone = if (ts.timezone) |z| .{ .is_some = true, .val = resultString(z) } else .{ .is_some = false, .val = .{ .ptr = null, .len = 0 } },
         } },
-        .duration => |unit| c.val = .{ .duration = @intFromEnum(unit) },
+        .duration => |unit| c.val = .{ .duration = @backingInt(unit) },
         else => c.val = .{ .duration = 0 },
     }
     return c;

@@ -3,6 +3,7 @@
 # its tests natively.
 #
 #   build.sh PLUGIN.zig [-o OUT.wasm] [--debug] [-- ZIG_FLAGS...]
+#     (ReleaseFast without DWARF; --debug: Debug, with safety checks and DWARF)
 #   build.sh test PLUGIN.zig [-- ZIG_TEST_FLAGS...]
 #
 # PLUGIN.zig imports the kit as `@import("wasmprep")` (this script's
@@ -15,7 +16,8 @@
 #
 # The build (in OUT.wasm.build/):
 #   1. wasmprep-c-bindgen generate gen/      C bindings + wasmprep_stdio.c
-#   2. zig cc -c gen/plugin.c, gen/wasmprep_stdio.c  (wasm32-wasi, -O2)
+#   2. zig cc -c layout_check.c (the C types have the layout abi.zig
+#      declares), gen/plugin.c, gen/wasmprep_stdio.c  (wasm32-wasi, -O2)
 #   3. zig build-exe root.zig (the plugin, the kit's panic handler and
 #      std.log to the host log) + those objects + plugin_component_type.o
 #      -> module.wasm, a WASI reactor
@@ -23,7 +25,7 @@
 set -eu
 
 usage() {
-    sed -n '4,5p' "$0" | sed 's/^# *//' >&2
+    sed -n '5,7p' "$0" | sed 's/^# *//' >&2
     exit 64
 }
 
@@ -70,10 +72,11 @@ fi
 
 out=$(basename "$source" .zig).wasm
 optimize=ReleaseFast
+strip=-fstrip   # DWARF is ~95 % of the module; the name section stays
 while [ $# -gt 0 ]; do
     case $1 in
         -o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
-        --debug) optimize=Debug; shift ;;
+        --debug) optimize=Debug; strip=; shift ;;
         --) shift; break ;;
         *) usage ;;
     esac
@@ -104,12 +107,16 @@ comptime {
 EOF
 
 cflags="--target=wasm32-wasi -mexec-model=reactor -O2 -I $gen"
+# The bindings' C types have the layout abi.zig declares (compile-time asserts).
+# shellcheck disable=SC2086
+run_zig cc $cflags -c "$kit/layout_check.c" -o "$build/layout_check.o"
 # shellcheck disable=SC2086
 run_zig cc $cflags -c "$gen/plugin.c" -o "$build/plugin.o"
 # shellcheck disable=SC2086
 run_zig cc $cflags -c "$gen/wasmprep_stdio.c" -o "$build/wasmprep_stdio.o"
 
-run_zig build-exe -target wasm32-wasi -mexec-model=reactor -O "$optimize" -lc \
+# shellcheck disable=SC2086 # $strip is empty or one flag
+run_zig build-exe -target wasm32-wasi -mexec-model=reactor -O "$optimize" $strip -lc \
     --name module -femit-bin="$build/module.wasm" \
     "$@" \
     --dep wasmprep --dep plugin -Mroot="$build/root.zig" \
