@@ -2,8 +2,9 @@
 # build.sh: build a wasmprep plugin written in Zig into a component, or run
 # its tests natively.
 #
-#   build.sh PLUGIN.zig [-o OUT.wasm] [--debug] [-- ZIG_FLAGS...]
-#     (ReleaseFast without DWARF; --debug: Debug, with safety checks and DWARF)
+#   build.sh PLUGIN.zig [-o OUT.wasm] [--safe | --debug] [-- ZIG_FLAGS...]
+#     (ReleaseFast without DWARF; --safe: ReleaseSafe, with safety checks;
+#      --debug: Debug, with safety checks and DWARF)
 #   build.sh test PLUGIN.zig [-- ZIG_TEST_FLAGS...]
 #
 # PLUGIN.zig imports the kit as `@import("wasmprep")` (this script's
@@ -25,7 +26,7 @@
 set -eu
 
 usage() {
-    sed -n '5,7p' "$0" | sed 's/^# *//' >&2
+    sed -n '5,8p' "$0" | sed 's/^# *//' >&2
     exit 64
 }
 
@@ -76,6 +77,7 @@ strip=-fstrip   # DWARF is ~95 % of the module; the name section stays
 while [ $# -gt 0 ]; do
     case $1 in
         -o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
+        --safe) optimize=ReleaseSafe; shift ;;
         --debug) optimize=Debug; strip=; shift ;;
         --) shift; break ;;
         *) usage ;;
