@@ -4,7 +4,8 @@
 // do without any grant (logged at debug: run `plugin test -v` to see it):
 // fmt to stdout/stderr, goroutines, time (virtual), math/rand, os.Open.
 //
-//	word:utf8, n:int32 -> upper:utf8 (null where word is), even:boolean;
+//	word:utf8, n:int32 -> upper:utf8 (null where word is), even:boolean,
+//	at:timestamp[ms, UTC] (n seconds after the epoch), wait:duration[s] (n);
 //	keeps the rows where n > 0. Config: panic = true panics in process.
 package main
 
@@ -33,6 +34,8 @@ func (k *kitcheck) Configure(c *plugin.Config) (*plugin.Contract, error) {
 		RequiredInput("n", plugin.Int32Type).
 		NullableOutput("upper", plugin.Utf8Type).
 		Output("even", plugin.BooleanType).
+		Output("at", plugin.TimestampType(plugin.Millisecond, "UTC")).
+		Output("wait", plugin.DurationType(plugin.Second)).
 		Filtering(), nil
 }
 
@@ -75,7 +78,12 @@ func (k *kitcheck) Process(b *plugin.Batch) (plugin.Output, error) {
 			keep.Keep(row)
 		}
 	}
-	return plugin.NewOutput(upper.Finish(), even.Finish()).Select(keep), nil
+	at := make([]int64, b.Len())
+	wait := make([]int64, b.Len())
+	for row, v := range n {
+		at[row], wait[row] = int64(v)*1000, int64(v)
+	}
+	return plugin.NewOutput(upper.Finish(), even.Finish(), plugin.ColumnOf(at, nil), plugin.ColumnOf(wait, nil)).Select(keep), nil
 }
 
 func main() {}
