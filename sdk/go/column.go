@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"fmt"
+	"math/bits"
 	"unsafe"
 )
 
@@ -148,20 +149,12 @@ func (v *Validity) Bitmap() ([]byte, int) {
 	}
 	nulls := v.n
 	for _, b := range v.bits {
-		nulls -= popcount(b)
+		nulls -= bits.OnesCount8(b)
 	}
 	if nulls == 0 {
 		return nil, 0
 	}
 	return v.bits, nulls
-}
-
-func popcount(b byte) int {
-	n := 0
-	for ; b != 0; b &= b - 1 {
-		n++
-	}
-	return n
 }
 
 // ColumnOf makes a column of values (no copy: the column's buffer is the
