@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use wit_bindgen_core::wit_parser::{PackageId, Resolve};
 
 mod compile;
+mod go;
 
 pub use compile::{build, Build};
+pub use go::{build_go, componentize_go, preview1_adapter, preview1_imports};
 
 /// The world every plugin targets.
 pub const WORLD: &str = "plugin";

@@ -1,0 +1,3 @@
+module wasmprep.dev/plugin
+
+go 1.24
