@@ -141,12 +141,21 @@ fn main() {
     let (native_times, native_nulls) = rounds(|| {
         sdk_batches
             .iter()
-            .map(|b| native.process(b.clone()).unwrap().column("fare_per_km").null_count())
+            .map(|b| {
+                native
+                    .process(b.clone())
+                    .unwrap()
+                    .column("fare_per_km")
+                    .null_count()
+            })
             .sum()
     });
     let base = per_row(&native_times, rows);
     println!("fare-per-km, {rows} rows in batches of {BATCH} (best of {ROUNDS}), per row against native Rust:");
-    println!("  {:<8} {:>9} {:>8} {:>8}", "language", "ns/row", "ratio", "target");
+    println!(
+        "  {:<8} {:>9} {:>8} {:>8}",
+        "language", "ns/row", "ratio", "target"
+    );
     println!("  {:<8} {base:>9.2} {:>8} {:>8}", "native", "1.00x", "");
     for (language, wasm) in components {
         let settings = PluginSettings {
@@ -160,15 +169,24 @@ fn main() {
             batches
                 .iter()
                 .map(|b| {
-                    let out = instance.process(&plan, b, &BatchLocation::default()).unwrap();
+                    let out = instance
+                        .process(&plan, b, &BatchLocation::default())
+                        .unwrap();
                     out.column(2).null_count()
                 })
                 .sum()
         });
-        assert_eq!(nulls, native_nulls, "{language} computed other nulls than native Rust");
+        assert_eq!(
+            nulls, native_nulls,
+            "{language} computed other nulls than native Rust"
+        );
         let cost = per_row(&times, rows);
         let ratio = cost / base;
-        let verdict = if ratio <= target(&language) { "" } else { "  (over target)" };
+        let verdict = if ratio <= target(&language) {
+            ""
+        } else {
+            "  (over target)"
+        };
         println!(
             "  {language:<8} {cost:>9.2} {:>7.2}x {:>7.1}x{verdict}",
             ratio,

@@ -111,12 +111,18 @@ fn stage(language: &Language, guests: &[String], stage: &Path) -> Result<(), Str
     for case in guests {
         let guest = conformance_dir().join(case).join(&spec.guest);
         if !guest.is_file() {
-            return Err(format!("no guest for case `{case}`: {} is missing", guest.display()));
+            return Err(format!(
+                "no guest for case `{case}`: {} is missing",
+                guest.display()
+            ));
         }
         let to = stage.join(spec.copy_to.replace("{ident}", &ident(case)));
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(&guest, &to).unwrap();
-        let line = spec.index_line.replace("{ident}", &ident(case)).replace("{case}", case);
+        let line = spec
+            .index_line
+            .replace("{ident}", &ident(case))
+            .replace("{case}", case);
         index.push_str(&line);
         index.push('\n');
     }
@@ -183,7 +189,12 @@ fn run_language(language: &Language, cases: &[Case]) -> BTreeMap<String, String>
     let stage_dir = crate::root()
         .join("target/tmp/conformance")
         .join(&language.name);
-    let all_failed = |why: String| cases.iter().map(|c| (c.name.clone(), why.clone())).collect();
+    let all_failed = |why: String| {
+        cases
+            .iter()
+            .map(|c| (c.name.clone(), why.clone()))
+            .collect()
+    };
     if let Err(why) = stage(language, &guests, &stage_dir.join("project")) {
         return all_failed(why);
     }

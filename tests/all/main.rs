@@ -2,8 +2,8 @@
 //! built from source by `wasmprep-artifacts` before these run.
 
 mod c_kit;
-mod conformance;
 mod cli;
+mod conformance;
 mod data_path;
 mod deploy;
 mod faults;

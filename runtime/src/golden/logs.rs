@@ -40,7 +40,11 @@ impl<S: Subscriber> Layer<S> for Collector {
         if fields.plugin.is_none() {
             return;
         }
-        let line = format!("{}: {}", level_name(*event.metadata().level()), fields.message);
+        let line = format!(
+            "{}: {}",
+            level_name(*event.metadata().level()),
+            fields.message
+        );
         self.lines
             .lock()
             .unwrap_or_else(|e| e.into_inner())

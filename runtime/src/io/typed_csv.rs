@@ -117,7 +117,12 @@ fn unhex_columns(
     if binary.is_empty() {
         return Ok(batch);
     }
-    let mut fields: Vec<Field> = batch.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut fields: Vec<Field> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
     let mut arrays = batch.columns().to_vec();
     for (i, data_type) in binary {
         let name = fields[*i].name().clone();
@@ -126,15 +131,17 @@ fn unhex_columns(
         for (row, value) in column.as_string::<i32>().iter().enumerate() {
             bytes.push(match value {
                 None => None,
-                Some(text) => Some(wasmprep_contract::unhex(text).ok_or_else(|| Error::Format {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "row {}, column `{name}`: `{}` is not hex (a binary value is written \
+                Some(text) => {
+                    Some(wasmprep_contract::unhex(text).ok_or_else(|| Error::Format {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "row {}, column `{name}`: `{}` is not hex (a binary value is written \
                          as two hex digits per byte)",
-                        row + 1,
-                        text.chars().take(64).collect::<String>()
-                    ),
-                })?),
+                            row + 1,
+                            text.chars().take(64).collect::<String>()
+                        ),
+                    })?)
+                }
             });
         }
         let array: ArrayRef = Arc::new(arrow::array::BinaryArray::from_iter(bytes));
@@ -314,7 +321,11 @@ mod tests {
     fn binary_values_round_trip_as_hex() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
-        std::fs::write(&path, "b:binary,l:large_binary,n:int8\n00ff,41,1\n,,2\n,C0DE,3\n").unwrap();
+        std::fs::write(
+            &path,
+            "b:binary,l:large_binary,n:int8\n00ff,41,1\n,,2\n,C0DE,3\n",
+        )
+        .unwrap();
         let batch = read(&path).unwrap();
         assert_eq!(batch.column(0).as_binary::<i32>().value(0), [0x00, 0xff]);
         assert!(batch.column(0).is_null(1));
@@ -328,7 +339,10 @@ mod tests {
 
         std::fs::write(&path, "n:int8,b:binary\n1,00\n2,0g\n").unwrap();
         let err = read(&path).unwrap_err().to_string();
-        assert!(err.contains("t.csv: row 2, column `b`: `0g` is not hex"), "{err}");
+        assert!(
+            err.contains("t.csv: row 2, column `b`: `0g` is not hex"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -76,7 +76,10 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
             }
             Ok(Outcome::WrongLogs { expected, got }) => {
                 failed += 1;
-                println!("FAILED   {}: the plugin's log differs from logs.txt", case.name);
+                println!(
+                    "FAILED   {}: the plugin's log differs from logs.txt",
+                    case.name
+                );
                 print_lines("expected", &expected);
                 print_lines("got", &got);
             }
