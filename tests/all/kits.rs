@@ -16,6 +16,9 @@ pub(crate) fn wasmprep(dir: &Path, args: &[&str]) -> Output {
         // Rust projects share a target folder across test runs.
         .env("CARGO_TARGET_DIR", crate::root().join("target/new-plugins"))
         .env("WASMPREP_C_BINDGEN", c_bindgen())
+        // Go and Zig from PyPI, as `make deps` installs them.
+        .env("GO", crate::root().join(".venv/bin/go"))
+        .env("ZIG", crate::root().join(".venv/bin/python-zig"))
         .args(args)
         .output()
         .unwrap()
@@ -49,11 +52,18 @@ fn ok(out: &Output, what: &str) -> String {
 /// A new project of `lang` in `dir`, with `setup` run in it.
 fn new_project(dir: &Path, lang: &str, setup: &[&str]) -> PathBuf {
     let name = format!("scale-{lang}");
-    ok(&wasmprep(dir, &["plugin", "new", &name, "--lang", lang]), "new");
+    ok(
+        &wasmprep(dir, &["plugin", "new", &name, "--lang", lang]),
+        "new",
+    );
     let project: PathBuf = dir.join(&name);
     assert!(project.join("README.md").is_file());
     if let Some((program, args)) = setup.split_first() {
-        let out = Command::new(program).args(args).current_dir(&project).output().unwrap();
+        let out = Command::new(program)
+            .args(args)
+            .current_dir(&project)
+            .output()
+            .unwrap();
         ok(&out, "setup");
     }
     project
@@ -62,7 +72,14 @@ fn new_project(dir: &Path, lang: &str, setup: &[&str]) -> PathBuf {
 /// `npm install` of a new JavaScript or TypeScript project: the kit from
 /// the checkout, its build tools found beside it (`make test-js` installs
 /// them), so the project's own copies are left out.
-const NPM_INSTALL: &[&str] = &["npm", "install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"];
+const NPM_INSTALL: &[&str] = &[
+    "npm",
+    "install",
+    "--omit=dev",
+    "--prefer-offline",
+    "--no-audit",
+    "--no-fund",
+];
 
 /// New, unit-tested with `unit` (run in the project; its output must say
 /// `passed`), built, golden-tested.
@@ -131,8 +148,67 @@ fn a_new_typescript_plugin_builds_and_passes_its_tests() {
 fn a_new_javascript_plugin_passes_its_unit_tests() {
     let dir = tempfile::tempdir().unwrap();
     let project = new_project(dir.path(), "js", NPM_INSTALL);
-    let out = Command::new("npm").arg("test").current_dir(&project).output().unwrap();
+    let out = Command::new("npm")
+        .arg("test")
+        .current_dir(&project)
+        .output()
+        .unwrap();
     assert!(ok(&out, "npm test").contains("# pass 2"));
+}
+
+/// Go with no network: the kit comes from the `replace` line of go.mod.
+fn go() -> Command {
+    let mut go = Command::new(crate::root().join(".venv/bin/go"));
+    go.env("GOTOOLCHAIN", "local").env("GOPROXY", "off");
+    go
+}
+
+/// The Zig kit's script (`test FILE` runs a plugin's tests natively).
+fn zig_kit() -> Command {
+    let mut sh = Command::new("sh");
+    sh.arg(crate::root().join("sdk/zig/build.sh"))
+        .env("ZIG", crate::root().join(".venv/bin/python-zig"));
+    sh
+}
+
+#[test]
+fn a_new_go_plugin_builds_and_passes_its_tests() {
+    let mut unit = go();
+    unit.args(["test", "./..."]);
+    new_build_and_test("go", &[], Some((&mut unit, "ok")));
+}
+
+#[test]
+fn a_new_zig_plugin_builds_and_passes_its_tests() {
+    let mut unit = zig_kit();
+    unit.args(["test", "plugin.zig"]);
+    new_build_and_test("zig", &[], Some((&mut unit, "passed")));
+}
+
+/// The Go and Zig example plugins and the kits' own test plugins, built
+/// with `plugin build` (no build script of this repository builds them):
+/// every golden case passes.
+#[test]
+fn go_and_zig_plugins_pass_their_golden_cases() {
+    // A configuration error names the plugin after its file: the cases
+    // expect these names.
+    for (dir, cases, name) in [
+        ("plugins/fare-per-km-go", "tests/cases", "fare-per-km"),
+        ("plugins/fare-per-km-zig", "tests/cases", "fare-per-km"),
+        ("sdk/go/tests/kitcheck", "cases", "kitcheck"),
+        ("sdk/zig/tests/kit-views", "cases", "kit-views"),
+    ] {
+        let project = crate::root().join(dir);
+        let out = tempfile::tempdir().unwrap();
+        let wasm = out.path().join(format!("{name}.wasm"));
+        let wasm = wasm.to_str().unwrap();
+        ok(
+            &wasmprep(&project, &["plugin", "build", ".", "-o", wasm]),
+            dir,
+        );
+        let golden = ok(&wasmprep(&project, &["plugin", "test", wasm, cases]), dir);
+        assert!(golden.contains(" passed, 0 failed"), "{dir}: {golden}");
+    }
 }
 
 #[test]
@@ -142,7 +218,9 @@ fn plugin_build_says_what_a_folder_lacks() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("no Cargo.toml (Rust), app.py (Python), package.json (JavaScript, TypeScript)"),
+        err.contains(
+            "no Cargo.toml (Rust), app.py (Python), package.json (JavaScript, TypeScript)"
+        ),
         "{err}"
     );
     let bad = wasmprep(dir.path(), &["plugin", "new", "9lives", "--lang", "rust"]);

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 /// case and a README.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Example:\n  \
-    wasmprep plugin new fare-scale --lang python     (or rust, c, cpp, js, ts)\n  \
+    wasmprep plugin new fare-scale --lang python     (or rust, c, cpp, js, ts, go, zig)\n  \
     cd fare-scale && wasmprep plugin build . && wasmprep plugin test fare-scale.wasm tests/cases\n\n\
     The project multiplies a float64 column `value` by `factor` into `scaled`: replace\n\
     the contract and the loop with your own.")]
@@ -44,6 +44,10 @@ pub enum Lang {
     Js,
     /// TypeScript (the same kit; the build and the tests strip the types).
     Ts,
+    /// Go (the Go kit, GOOS=wasip1, componentized by wasmprep-c-bindgen).
+    Go,
+    /// Zig (the Zig kit over the C bindings).
+    Zig,
 }
 
 /// A file of a template: its path in the project and its text.
@@ -85,25 +89,66 @@ const C: &[Template] = &[
 ];
 
 const CPP: &[Template] = &[
-    ("plugin.cpp", include_str!("../../../templates/cpp/plugin.cpp")),
-    ("README.md", include_str!("../../../templates/cpp/README.md")),
+    (
+        "plugin.cpp",
+        include_str!("../../../templates/cpp/plugin.cpp"),
+    ),
+    (
+        "README.md",
+        include_str!("../../../templates/cpp/README.md"),
+    ),
     (".gitignore", "*.wasm\n*.wasm.build/\n"),
 ];
 
 const JS: &[Template] = &[
     ("app.js", include_str!("../../../templates/js/app.js")),
-    ("app.test.js", include_str!("../../../templates/js/app.test.js")),
-    ("package.json", include_str!("../../../templates/js/package.json")),
+    (
+        "app.test.js",
+        include_str!("../../../templates/js/app.test.js"),
+    ),
+    (
+        "package.json",
+        include_str!("../../../templates/js/package.json"),
+    ),
     ("README.md", include_str!("../../../templates/js/README.md")),
     (".gitignore", "node_modules/\n*.wasm\n"),
 ];
 
 const TS: &[Template] = &[
     ("app.ts", include_str!("../../../templates/ts/app.ts")),
-    ("app.test.ts", include_str!("../../../templates/ts/app.test.ts")),
-    ("package.json", include_str!("../../../templates/ts/package.json")),
+    (
+        "app.test.ts",
+        include_str!("../../../templates/ts/app.test.ts"),
+    ),
+    (
+        "package.json",
+        include_str!("../../../templates/ts/package.json"),
+    ),
     ("README.md", include_str!("../../../templates/ts/README.md")),
     (".gitignore", "node_modules/\n*.wasm\n"),
+];
+
+const GO: &[Template] = &[
+    ("main.go", include_str!("../../../templates/go/main.go")),
+    (
+        "main_test.go",
+        include_str!("../../../templates/go/main_test.go"),
+    ),
+    ("go.mod", include_str!("../../../templates/go/go.mod")),
+    ("README.md", include_str!("../../../templates/go/README.md")),
+    (".gitignore", "*.wasm\n*.wasm.build/\n.venv/\n"),
+];
+
+const ZIG: &[Template] = &[
+    (
+        "plugin.zig",
+        include_str!("../../../templates/zig/plugin.zig"),
+    ),
+    (
+        "README.md",
+        include_str!("../../../templates/zig/README.md"),
+    ),
+    (".gitignore", "*.wasm\n*.wasm.build/\n.venv/\n"),
 ];
 
 /// Every language's golden case.
@@ -136,6 +181,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Lang::Cpp => CPP,
         Lang::Js => JS,
         Lang::Ts => TS,
+        Lang::Go => GO,
+        Lang::Zig => ZIG,
     };
     for (path, text) in files.iter().chain(CASE) {
         let text = text

@@ -20,24 +20,35 @@ pub fn sources(dir: &Path) -> anyhow::Result<Option<Vec<PathBuf>>> {
 }
 
 pub fn build(dir: &Path, sources: &[PathBuf], out: &Path) -> anyhow::Result<()> {
-    let tool = std::env::var_os("WASMPREP_C_BINDGEN")
-        .map_or_else(|| "wasmprep-c-bindgen".into(), PathBuf::from);
-    let mut build = Command::new(&tool);
+    let mut build = c_bindgen();
     build
         .current_dir(dir)
         .arg("build")
         .arg("-o")
         .arg(out)
         .args(sources);
-    match build.status() {
+    run_c_bindgen(&mut build, "build")
+}
+
+/// The C kit's tool (`$WASMPREP_C_BINDGEN`, else on PATH); the Go and Zig
+/// builds use it too.
+pub fn c_bindgen() -> Command {
+    Command::new(
+        std::env::var_os("WASMPREP_C_BINDGEN")
+            .map_or_else(|| "wasmprep-c-bindgen".into(), PathBuf::from),
+    )
+}
+
+/// Runs the C kit's tool (`what`: its subcommand), saying how to install it
+/// when it is absent.
+pub fn run_c_bindgen(cmd: &mut Command, what: &str) -> anyhow::Result<()> {
+    match cmd.status() {
         Ok(status) if status.success() => Ok(()),
-        Ok(status) => bail!("wasmprep-c-bindgen build failed ({status})"),
-        Err(e) => {
-            let sdk = super::sdk_hint();
-            bail!(
-                "cannot start {} ({e}): install it with `cargo install --path {sdk}/c/bindgen`",
-                tool.display()
-            )
-        }
+        Ok(status) => bail!("wasmprep-c-bindgen {what} failed ({status})"),
+        Err(e) => bail!(
+            "cannot start {} ({e}): install it with `cargo install --path {}/c/bindgen`",
+            cmd.get_program().to_string_lossy(),
+            super::sdk_hint()
+        ),
     }
 }

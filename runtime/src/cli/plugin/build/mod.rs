@@ -3,9 +3,11 @@
 //! it.
 
 mod c;
+mod go;
 mod js;
 mod python;
 mod rust;
+mod zig;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -20,7 +22,9 @@ use anyhow::{bail, Context};
     Python (app.py): python -m wasmprep_plugin build app.py, with .venv/bin/python when the\n\
     project has one (or $WASMPREP_PYTHON, else python3).\n\
     JavaScript, TypeScript (package.json): the kit's wasmprep-plugin build (componentize-js),\n\
-    from the project's node_modules (`npm install` first).")]
+    from the project's node_modules (`npm install` first).\n\
+    Go (go.mod): wasmprep-c-bindgen build-go, with $GO, .venv/bin/go or go on PATH.\n\
+    Zig (plugin.zig, or one .zig file): the Zig kit's build.sh (zig from $ZIG, PATH or .venv's ziglang).")]
 pub struct Args {
     /// The project folder.
     #[arg(default_value = ".")]
@@ -53,12 +57,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         python::build(&dir, &out)?;
     } else if dir.join("package.json").is_file() {
         js::build(&dir, &out)?;
+    } else if dir.join("go.mod").is_file() {
+        go::build(&dir, &out)?;
+    } else if let Some(source) = zig::source(&dir) {
+        zig::build(&dir, &source, &out)?;
     } else if let Some(sources) = c::sources(&dir)? {
         c::build(&dir, &sources, &out)?;
     } else {
         bail!(
-            "{}: no Cargo.toml (Rust), app.py (Python), package.json (JavaScript, TypeScript) or \
-             .c/.cpp files (C, C++); make a project with `wasmprep plugin new`",
+            "{}: no Cargo.toml (Rust), app.py (Python), package.json (JavaScript, TypeScript), \
+             go.mod (Go), a .zig file (Zig) or .c/.cpp files (C, C++); make a project with \
+             `wasmprep plugin new`",
             dir.display()
         );
     }
