@@ -136,6 +136,9 @@ WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p test-passthroug
 
 lint: deps
 	$(CARGO) fmt --all --check
+	@unformatted=$$($$($(GO) env GOROOT)/bin/gofmt -l sdk/go plugins tests/conformance); \
+	  [ -z "$$unformatted" ] || { echo "gofmt: not formatted: $$unformatted"; exit 1; }
+	$(ZIG) fmt --check sdk/zig $(wildcard plugins/*/*.zig) $(wildcard tests/conformance/*/*.zig) tests/conformance/languages/zig
 	$(CARGO) clippy --workspace --all-targets $(FEATURES) -- -D warnings
 	$(CARGO) clippy --workspace --all-targets $(FEATURES) --no-default-features -- -D warnings
 	$(CARGO) clippy --target wasm32-wasip2 --target-dir target/wasm $(WASM_CRATES) --features wasmprep-sdk/arrow -- -D warnings

