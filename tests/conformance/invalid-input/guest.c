@@ -14,9 +14,7 @@ static bool process(wasmprep_columns_t *in, wasmprep_batch_output_t *ret, wasmpr
   const wasmprep_column_t *n = &in->ptr[0];
   for (uint32_t i = 0; i < wasmprep_len(n); i++) {
     if (wasmprep_is_valid(n, i) && wasmprep_i32(n)[i] < 0) {
-      char *message = wasmprep_format("negative value %d", (int)wasmprep_i32(n)[i]);
-      wasmprep_invalid_input(err, message, i, "n");
-      free(message);
+      wasmprep_invalid_inputf(err, i, "n", "negative value %d", (int)wasmprep_i32(n)[i]);
       wasmprep_columns_free(in);
       return false;
     }
