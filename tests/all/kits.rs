@@ -25,18 +25,41 @@ pub(crate) fn wasmprep(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The C kit's tool, built beside the wasmprep binary (by this workspace's
-/// test build, or here if it is not there yet).
-fn c_bindgen() -> PathBuf {
+/// test build, or here if it is missing or older than its sources: a
+/// `cargo test --test all` alone does not rebuild it, and its header and
+/// WIT are compiled in).
+pub(crate) fn c_bindgen() -> PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
     let tool = Path::new(env!("CARGO_BIN_EXE_wasmprep")).with_file_name("wasmprep-c-bindgen");
-    if !tool.is_file() {
-        let built = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "wasmprep-c-bindgen"])
-            .current_dir(crate::root())
-            .status()
-            .unwrap();
-        assert!(built.success(), "building wasmprep-c-bindgen");
-    }
+    BUILT.call_once(|| {
+        let built = std::fs::metadata(&tool).and_then(|m| m.modified()).ok();
+        let sources = newest(&crate::root().join("sdk/c"));
+        if built.is_none_or(|b| sources.is_some_and(|s| s > b)) {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "wasmprep-c-bindgen"])
+                .current_dir(crate::root())
+                .status()
+                .unwrap();
+            assert!(status.success(), "building wasmprep-c-bindgen");
+        }
+    });
     tool
+}
+
+/// The latest modification time of the files under `dir`.
+fn newest(dir: &Path) -> Option<std::time::SystemTime> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                newest(&path)
+            } else {
+                e.metadata().and_then(|m| m.modified()).ok()
+            }
+        })
+        .max()
 }
 
 fn ok(out: &Output, what: &str) -> String {
