@@ -71,7 +71,7 @@ fn typed_columns(fields: &[String], bad: impl Fn(&str) -> Error) -> Result<Vec<C
 }
 
 /// Reads a typed CSV file into one batch. Binary values are hex (as
-/// [`write`] writes them).
+/// [`write()`] writes them).
 pub fn read(path: &Path) -> Result<RecordBatch> {
     let (mut columns, range) = header_columns(path)?;
     // Binary columns are read as text, then their hex decoded.
