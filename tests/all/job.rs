@@ -550,3 +550,58 @@ fn peak_memory_does_not_grow_with_the_input() {
         "peak RSS grew with the input: {peaks:?} KiB"
     );
 }
+
+/// `wasmprep lock` pins each plugin by its sha256; a component with another
+/// digest is refused before any of its code runs, naming the step and both
+/// digests; a pin that is not a digest is a spec error.
+#[test]
+fn a_pinned_plugin_with_another_digest_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 100, 1, 0);
+    let job = taxi_job(dir.path(), |t| t);
+    let validate = |job: &Path| {
+        wasmprep(&[
+            "validate",
+            job.to_str().unwrap(),
+            "--input",
+            data.to_str().unwrap(),
+        ])
+    };
+    let locked = wasmprep(&["lock", job.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&locked.stdout);
+    assert!(locked.status.success(), "{}", stderr(&locked));
+    let clean = std::fs::read(root().join("target/plugins/taxi-clean.wasm")).unwrap();
+    let digest = wasmprep::sandbox::component_digest(&clean);
+    assert!(
+        text.contains("steps[0] ") && text.contains(&digest),
+        "{text}"
+    );
+    assert!(text.contains("newly pinned"), "{text}");
+    assert!(
+        validate(&job).status.success(),
+        "{}",
+        stderr(&validate(&job))
+    );
+
+    let other = "ab".repeat(32);
+    let pinned = std::fs::read_to_string(&job).unwrap();
+    assert!(pinned.contains("# Relative paths here"), "comments kept");
+    std::fs::write(&job, pinned.replace(&digest, &other)).unwrap();
+    let refused = validate(&job);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = stderr(&refused);
+    assert!(
+        err.contains(&format!(
+            "steps[0] (plugin): plugin {} is not the component the job pins: its sha256 is {digest}, the job's is {other}",
+            root().join("target/plugins/taxi-clean.wasm").display()
+        )),
+        "{err}"
+    );
+
+    std::fs::write(&job, pinned.replace(&digest, "abc")).unwrap();
+    let err = stderr(&validate(&job));
+    assert!(
+        err.contains("steps[0]: sha256 = \"abc\" is not a sha256 digest"),
+        "{err}"
+    );
+}

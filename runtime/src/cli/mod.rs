@@ -1,5 +1,6 @@
 //! Commands, one file each.
 
+mod lock;
 mod plan;
 mod plugin;
 mod progress;
@@ -52,6 +53,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Check a finished output against its manifest.
     Verify(verify::Args),
+    /// Pin a job's plugins: write each one's sha256 into the job file.
+    Lock(lock::Args),
     /// Inspect, run and test plugins.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
@@ -122,6 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args, cache),
         Command::Validate(args) => validate::run(args, cache),
+        Command::Lock(args) => lock::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Plugin(cmd) => plugin::run(cmd, cache),

@@ -2,6 +2,7 @@
 //! and the pipeline of steps checked against the input schema (running the
 //! steps over batches is [`crate::exec`]'s).
 
+pub mod lock;
 mod pipeline;
 pub mod plan;
 pub mod spec;

@@ -94,7 +94,7 @@ impl Pipeline {
         let mut plugins: HashMap<usize, Arc<Plugin>> = HashMap::new();
         for (i, step) in steps.iter().enumerate() {
             if let Step::Plugin(p) = step {
-                plugins.insert(i, load_plugin(sandbox, p)?);
+                plugins.insert(i, load_plugin(sandbox, i, p)?);
             }
         }
         // Bind on the full schema first: errors then speak of the input as
@@ -141,13 +141,24 @@ impl Pipeline {
     }
 }
 
-fn load_plugin(sandbox: &Sandbox, step: &PluginStep) -> Result<Arc<Plugin>> {
+/// Loads step `index`'s plugin; a component other than the one the step
+/// pins is that step's error.
+fn load_plugin(sandbox: &Sandbox, index: usize, step: &PluginStep) -> Result<Arc<Plugin>> {
     let settings = PluginSettings {
         config: step.config.clone(),
         limits: step.limits.clone(),
         grants: step.grants.clone(),
+        sha256: step.sha256.clone(),
     };
-    Ok(sandbox.load(&step.path, settings)?)
+    sandbox.load(&step.path, settings).map_err(|e| match e {
+        e @ crate::sandbox::Error::DigestMismatch { .. } => Error::Step {
+            index,
+            kind: "plugin",
+            message: e.to_string(),
+            source: None,
+        },
+        e => e.into(),
+    })
 }
 
 fn describe(step: &Step, plugin: Option<&Arc<Plugin>>) -> String {

@@ -132,6 +132,10 @@ pub struct StepSpec {
     /// Capabilities granted to the plugin (none by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<Grants>,
+    /// The plugin's sha256 (64 hex digits): another component is refused.
+    /// `wasmprep lock` writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// Where and how to write.
@@ -204,6 +208,8 @@ pub struct PluginStep {
     pub config: Vec<(String, String)>,
     pub limits: Limits,
     pub grants: Grants,
+    /// The component's sha256 the job pins (lowercase hex).
+    pub sha256: Option<String>,
 }
 
 impl StepSpec {
@@ -238,9 +244,12 @@ impl StepSpec {
             ));
         }
         if self.plugin.is_none()
-            && (self.config.is_some() || self.limits.is_some() || self.grants.is_some())
+            && (self.config.is_some()
+                || self.limits.is_some()
+                || self.grants.is_some()
+                || self.sha256.is_some())
         {
-            return Err("config, limits and grants belong to plugin steps".into());
+            return Err("config, limits, grants and sha256 belong to plugin steps".into());
         }
         Ok(())
     }
@@ -265,12 +274,26 @@ impl StepSpec {
         for dir in &mut grants.dirs {
             dir.host = resolve(base, &dir.host);
         }
+        let sha256 = self.sha256.as_deref().map(check_sha256).transpose()?;
         Ok(Step::Plugin(PluginStep {
             path: resolve(base, path),
             config: self.config.as_ref().map(plugin_config).unwrap_or_default(),
             limits,
             grants,
+            sha256,
         }))
+    }
+}
+
+/// A pinned digest: 64 hex digits, either case (kept lowercase).
+fn check_sha256(text: &str) -> Result<String, String> {
+    let digest = text.trim().to_ascii_lowercase();
+    if digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(digest)
+    } else {
+        Err(format!(
+            "sha256 = \"{text}\" is not a sha256 digest (64 hex digits); `wasmprep lock JOB.toml` writes it"
+        ))
     }
 }
 

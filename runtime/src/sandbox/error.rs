@@ -130,6 +130,16 @@ pub enum Error {
     #[error("plugin {} is not a usable WebAssembly component: {message}", path.display())]
     Compile { path: PathBuf, message: String },
     #[error(
+        "plugin {} is not the component the job pins: its sha256 is {actual}, the job's is {pinned} \
+         (build the pinned one, or pin this one with `wasmprep lock`)",
+        path.display()
+    )]
+    DigestMismatch {
+        path: PathBuf,
+        pinned: String,
+        actual: String,
+    },
+    #[error(
         "plugin {plugin} imports what it was not granted: {}; grant it in the step's `grants` \
          if the plugin really needs it",
         imports.iter().map(|(i, g)| format!("`{i}` (needs the `{g}` grant)")).collect::<Vec<_>>().join(", ")

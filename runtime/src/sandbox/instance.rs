@@ -30,6 +30,16 @@ pub struct PluginSettings {
     pub config: Vec<(String, String)>,
     pub limits: Limits,
     pub grants: Grants,
+    /// The component's sha256 (lowercase hex) the job pins, if it does: a
+    /// component with another is refused before any of its code is
+    /// compiled or run.
+    pub sha256: Option<String>,
+}
+
+/// The digest of a component: sha256 of its bytes, lowercase hex (what a
+/// job's `sha256` pins, what the manifest records).
+pub fn component_digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// One wasmtime engine and linker shared by every plugin of a process, and
@@ -97,7 +107,14 @@ impl Sandbox {
         bytes: &[u8],
         settings: PluginSettings,
     ) -> Result<Arc<Plugin>> {
-        let digest = hex(&Sha256::digest(bytes));
+        let digest = component_digest(bytes);
+        if let Some(pinned) = settings.sha256.as_ref().filter(|p| **p != digest) {
+            return Err(Error::DigestMismatch {
+                path: path.to_path_buf(),
+                pinned: pinned.clone(),
+                actual: digest,
+            });
+        }
         let label = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

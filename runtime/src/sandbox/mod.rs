@@ -19,5 +19,5 @@ mod text;
 pub use cache::ModuleCache;
 pub use contract::{is_supported, ColumnSpec, PluginContract, StepPlan};
 pub use error::{BatchLocation, BatchProblem, Error, Result};
-pub use instance::{Plugin, PluginInstance, PluginSettings, Sandbox};
+pub use instance::{component_digest, Plugin, PluginInstance, PluginSettings, Sandbox};
 pub use policy::{DirGrant, Grants, Limits};

@@ -176,6 +176,7 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
         config: args.config.entries()?,
         limits: Default::default(),
         grants: Default::default(),
+        sha256: None,
     });
     let (schema, csv) = input_schema(&args)?;
     let pipeline = Pipeline::build(&sandbox, &[step], &schema)?;
