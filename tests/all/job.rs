@@ -152,6 +152,15 @@ fn nyc_taxi_runs_and_accounts_for_every_row() {
     assert_eq!(m["schema"].as_array().unwrap().len(), 26);
     assert_eq!(m["plugins"][0]["name"], "taxi-clean");
     assert_eq!(m["plugins"][1]["name"], "taxi-features");
+    // Provenance: the version, and the git revision of this checkout.
+    assert_eq!(m["wasmprep_version"], env!("CARGO_PKG_VERSION"));
+    if root().join(".git").exists() {
+        let revision = m["wasmprep_revision"].as_str().unwrap_or_default();
+        assert!(
+            revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit()),
+            "wasmprep_revision: {revision:?}"
+        );
+    }
     for p in parts {
         assert_eq!(p["sha256"].as_str().unwrap().len(), 64);
     }

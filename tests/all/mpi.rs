@@ -311,4 +311,14 @@ fn a_skewed_input_is_shared_out_partition_by_partition() {
     let sum = |field: &str| -> u64 { ranks.iter().map(|r| r[field].as_u64().unwrap()).sum() };
     assert_eq!(sum("partitions") as usize, part_files(&out).len());
     assert_eq!(sum("rows"), rows as u64);
+    // The job's totals beside the ranks' figures, as the manifest has them.
+    let totals = &report["totals"];
+    assert_eq!(totals["rows_read"].as_u64(), Some(rows as u64));
+    assert_eq!(totals["rows_written"].as_u64(), Some(rows as u64));
+    assert_eq!(
+        totals["partitions"].as_u64(),
+        Some(part_files(&out).len() as u64)
+    );
+    assert_eq!(totals, &crate::manifest(&out)["totals"]);
+    assert_eq!(report["wasmprep_version"], env!("CARGO_PKG_VERSION"));
 }

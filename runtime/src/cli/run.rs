@@ -45,8 +45,10 @@ pub struct Args {
     #[arg(long)]
     pub overwrite: bool,
 
-    /// Also write what each rank did (partitions, rows, seconds, busy time,
-    /// MPI wait per request) as JSON to this file (rank 0).
+    /// Also write the run as JSON to this file (rank 0): the job's totals
+    /// (as in the manifest), bytes read, seconds, the wasmprep version, and
+    /// what each rank did (partitions, rows, seconds, busy time, MPI wait
+    /// per request).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }
@@ -115,7 +117,17 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
 fn report(job: &Job, summary: &exec::Summary, report: Option<&std::path::Path>) -> Result<(), ()> {
     print_ranks(&summary.ranks);
     if let Some(path) = report {
-        let report = serde_json::json!({ "ranks": summary.ranks, "seconds": summary.seconds });
+        let report = serde_json::json!({
+            "job": job.name,
+            "wasmprep_version": env!("CARGO_PKG_VERSION"),
+            "wasmprep_revision": option_env!("WASMPREP_REVISION"),
+            "output": summary.output,
+            "totals": summary.totals,
+            "resumed": summary.resumed,
+            "input_bytes": summary.input_bytes,
+            "seconds": summary.seconds,
+            "ranks": summary.ranks,
+        });
         if let Err(e) = std::fs::write(
             path,
             serde_json::to_vec_pretty(&report).expect("reports serialize"),

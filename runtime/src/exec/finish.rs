@@ -54,6 +54,7 @@ fn manifest<'a>(
         job: &job.name,
         job_digest: &prepared.digest,
         wasmprep_version: env!("CARGO_PKG_VERSION"),
+        wasmprep_revision: option_env!("WASMPREP_REVISION"),
         plugins: plugins(prepared),
         inputs: prepared
             .plan

@@ -58,6 +58,9 @@ pub struct Manifest<'a> {
     pub job: &'a str,
     pub job_digest: &'a str,
     pub wasmprep_version: &'static str,
+    /// The git revision wasmprep was built from, when built from a checkout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wasmprep_revision: Option<&'static str>,
     pub plugins: Vec<PluginRecord>,
     pub inputs: Vec<InputRecord>,
     pub schema: Vec<FieldRecord>,
