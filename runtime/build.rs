@@ -1,6 +1,7 @@
 //! Records the source revision wasmprep is built from (`git rev-parse
 //! HEAD`), when it is built from a git checkout, as `WASMPREP_REVISION`:
-//! the manifest and `--report` carry it beside the version.
+//! the manifest and `--report` carry it beside the version, and
+//! `WASMPREP_VERSION_LINE` (what `--version` prints) names it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,10 +21,16 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let version = std::env::var("CARGO_PKG_VERSION").unwrap();
     let Some(revision) = git(&manifest, &["rev-parse", "HEAD"]) else {
+        println!("cargo:rustc-env=WASMPREP_VERSION_LINE={version}");
         return;
     };
     println!("cargo:rustc-env=WASMPREP_REVISION={revision}");
+    println!(
+        "cargo:rustc-env=WASMPREP_VERSION_LINE={version} (git {})",
+        &revision[..revision.len().min(12)]
+    );
     // Built again when HEAD moves: HEAD itself, the branch it names, and
     // packed refs (only files that exist, or Cargo would rerun every time).
     let Some(git_dir) = git(&manifest, &["rev-parse", "--absolute-git-dir"]) else {

@@ -272,3 +272,22 @@ fn an_os_error_is_printed_once() {
     assert!(err.contains("taken: "), "{err}");
     assert_eq!(err.matches("(os error ").count(), 1, "{err}");
 }
+
+/// `--version` names the git revision the binary was built from, when it
+/// was built from a checkout (the manifest records the whole revision).
+#[test]
+fn version_names_the_revision() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wasmprep"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.starts_with(&format!("wasmprep {}", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    if crate::root().join(".git").exists() {
+        assert!(text.contains(" (git "), "{text}");
+    }
+}

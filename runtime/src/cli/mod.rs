@@ -20,7 +20,7 @@ pub const EXIT_MISMATCH: u8 = 2;
 
 /// Prepare data at cluster scale with sandboxed WebAssembly plugins.
 #[derive(Parser, Debug)]
-#[command(name = "wasmprep", version, propagate_version = true)]
+#[command(name = "wasmprep", version = env!("WASMPREP_VERSION_LINE"), propagate_version = true)]
 #[command(
     after_help = "Exit codes: 0 success, 1 error, 2 a plugin test case did not match.\n\
 Logging: RUST_LOG=debug (or -v) for more detail."
