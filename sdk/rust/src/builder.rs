@@ -236,9 +236,7 @@ impl Column {
                 *b &= o;
             }
         }
-        let valid = crate::buffer::count_set_bits(&bits, self.len);
-        self.null_count = self.len - valid;
-        self.validity = (self.null_count > 0).then(|| bits.into());
+        self.set_validity(bits);
         self
     }
 
@@ -260,10 +258,16 @@ impl Column {
                 *b &= o;
             }
         }
+        self.set_validity(bits);
+        self
+    }
+
+    /// Makes `bits` the column's validity, counting its nulls (no bitmap
+    /// when there are none).
+    fn set_validity(&mut self, bits: Vec<u8>) {
         let valid = crate::buffer::count_set_bits(&bits, self.len);
         self.null_count = self.len - valid;
         self.validity = (self.null_count > 0).then(|| bits.into());
-        self
     }
 
     /// A column from optional values, of `T`'s default type.
