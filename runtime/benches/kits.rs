@@ -13,6 +13,8 @@
 #[path = "../../tests/conformance/fare-per-km/guest.rs"]
 mod fare_per_km;
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,6 +24,8 @@ use arrow::datatypes::{DataType, Field, Schema};
 use wasmprep::sandbox::{BatchLocation, ModuleCache, PluginSettings, Sandbox};
 use wasmprep_sdk::testing::{Harness, TestBatch};
 use wasmprep_sdk::Column;
+
+use common::Rng;
 
 const BATCH: usize = 65_536;
 const ROUNDS: usize = 7;
@@ -34,18 +38,6 @@ fn target(language: &str) -> f64 {
         "go" => 3.0,
         "js" | "ts" => 10.0,
         _ => 30.0,
-    }
-}
-
-/// A deterministic pseudo-random stream (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 

@@ -10,6 +10,8 @@
 //! Runs alternate and the best of each is kept, so a busy machine skews both
 //! sides alike. `cargo bench -p wasmprep --bench sandbox [-- ROWS]`.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,23 +24,10 @@ use wasmprep::sandbox::{BatchLocation, ModuleCache, PluginSettings, Sandbox};
 use wasmprep_sdk::testing::{Harness, TestBatch};
 use wasmprep_sdk::{Column, PrimitiveBuilder};
 
+use common::Rng;
+
 const BATCH: usize = 65_536;
 const ROUNDS: usize = 7;
-
-/// A deterministic pseudo-random stream (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn unit(&mut self) -> f32 {
-        (self.next() % 1_000_000) as f32 / 1_000_000.0
-    }
-}
 
 fn taxi_batches(rows: usize) -> Vec<RecordBatch> {
     let ts = DataType::Timestamp(TimeUnit::Millisecond, None);
