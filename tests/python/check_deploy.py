@@ -1,14 +1,11 @@
-"""Loads the NYC-taxi deployment files with the tools that will read them.
+"""Loads what `wasmprep deploy` generated with the tools that will read it.
 
-  check_deploy.py REPO_ROOT
+  check_deploy.py azureml DIR      job.yml and environment/environment.yml with
+                                   azure-ai-ml's own loaders (the Azure ML SDK)
+  check_deploy.py kubernetes DIR   mpijob.yaml as YAML (the MPI Operator's job)
 
-- jobs/nyc-taxi/azureml/job.yml and environment.yml with azure-ai-ml's own
-  loaders (the Azure ML SDK from PyPI), checking the MPI distribution and
-  that the command runs wasmprep on the job's input and output;
-- jobs/nyc-taxi/kubernetes/mpijob.yaml as YAML, checking that mpirun starts
-  as many ranks as the workers have slots.
-
-Prints a JSON summary; exits 1 with the reason on any mismatch.
+Prints a JSON summary of what the loaders read, for the test to check; a
+loader's error (a missing `code:` directory, a malformed field) exits 1.
 """
 
 import json
@@ -16,50 +13,58 @@ import os
 import sys
 
 import yaml
-from azure.ai.ml import load_environment, load_job
-from azure.ai.ml import MpiDistribution
+
+
+def azureml(d):
+    from azure.ai.ml import MpiDistribution, load_environment, load_job
+
+    job = load_job(os.path.join(d, "job.yml"))
+    env = load_environment(os.path.join(d, "environment", "environment.yml"))
+    build = os.path.join(d, "environment", env.build.path)
+    return {
+        "type": job.type,
+        "mpi": isinstance(job.distribution, MpiDistribution),
+        "process_count_per_instance": job.distribution.process_count_per_instance,
+        "instance_count": job.resources.instance_count,
+        "code": os.path.normpath(os.path.join(d, job.code)),
+        "environment": job.environment,
+        "compute": job.compute,
+        "experiment": job.experiment_name,
+        "command": " ".join(job.command.split()),
+        "input": {"type": job.inputs["input"].type, "path": job.inputs["input"].path,
+                  "mode": job.inputs["input"].mode},
+        "output": {"type": job.outputs["output"].type, "mode": job.outputs["output"].mode},
+        "tags": job.tags,
+        "env": {"name": env.name, "version": env.version,
+                "dockerfile": os.path.normpath(os.path.join(build, env.build.dockerfile_path))},
+    }
+
+
+def kubernetes(d):
+    with open(os.path.join(d, "mpijob.yaml")) as f:
+        job = yaml.safe_load(f)
+    spec = job["spec"]
+    launcher = spec["mpiReplicaSpecs"]["Launcher"]["template"]["spec"]["containers"][0]
+    worker = spec["mpiReplicaSpecs"]["Worker"]["template"]["spec"]
+    return {
+        "api": job["apiVersion"],
+        "kind": job["kind"],
+        "name": job["metadata"]["name"],
+        "slots": spec["slotsPerWorker"],
+        "workers": spec["mpiReplicaSpecs"]["Worker"]["replicas"],
+        "launcher": {"image": launcher["image"], "command": launcher["command"],
+                     "env": {e["name"]: e["value"] for e in launcher.get("env", [])}},
+        "worker": {"image": worker["containers"][0]["image"],
+                   "command": worker["containers"][0]["command"],
+                   "env": {e["name"]: e["value"] for e in worker["containers"][0].get("env", [])},
+                   "mounts": worker["containers"][0]["volumeMounts"],
+                   "claim": worker["volumes"][0]["persistentVolumeClaim"]["claimName"]},
+    }
 
 
 def main():
-    root = sys.argv[1]
-    azureml = os.path.join(root, "jobs", "nyc-taxi", "azureml")
-    job = load_job(os.path.join(azureml, "job.yml"))
-    problems = []
-    if not isinstance(job.distribution, MpiDistribution):
-        problems.append(f"distribution is {type(job.distribution).__name__}, not MPI")
-    per_instance = job.distribution.process_count_per_instance
-    instances = job.resources.instance_count
-    command = " ".join(job.command.split())
-    for needle in ("wasmprep run job.toml", "--input ${{inputs.nyc_taxi_dataset}}",
-                   "--output ${{outputs.output_folder}}", "--resume"):
-        if needle not in command:
-            problems.append(f"command lacks {needle!r}: {command}")
-    if job.inputs["nyc_taxi_dataset"].mode != "ro_mount":
-        problems.append("the input should be mounted read-only")
-    code = os.path.normpath(os.path.join(azureml, job.code))
-    env = load_environment(os.path.join(azureml, "environment.yml"))
-    if not os.path.isfile(os.path.join(azureml, env.build.dockerfile_path)):
-        problems.append(f"no Dockerfile at {env.build.dockerfile_path}")
-
-    with open(os.path.join(root, "jobs", "nyc-taxi", "kubernetes", "mpijob.yaml")) as f:
-        mpijob = yaml.safe_load(f)
-    slots = mpijob["spec"]["slotsPerWorker"]
-    workers = mpijob["spec"]["mpiReplicaSpecs"]["Worker"]["replicas"]
-    launcher = mpijob["spec"]["mpiReplicaSpecs"]["Launcher"]["template"]["spec"]["containers"][0]["command"]
-    ranks = int(launcher[launcher.index("-n") + 1])
-    if ranks != slots * workers:
-        problems.append(f"mpirun -n {ranks}, but {workers} workers x {slots} slots")
-    if launcher[launcher.index("wasmprep"):][:2] != ["wasmprep", "run"]:
-        problems.append(f"the launcher does not run wasmprep: {launcher}")
-
-    summary = {
-        "azureml": {"ranks": per_instance * instances, "code": code, "environment": env.name},
-        "mpijob": {"ranks": ranks},
-    }
-    print(json.dumps(summary))
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        sys.exit(1)
+    kind, d = sys.argv[1], sys.argv[2]
+    print(json.dumps({"azureml": azureml, "kubernetes": kubernetes}[kind](d)))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 //! Commands, one file each.
 
+mod deploy;
 mod lock;
 mod plan;
 mod plugin;
@@ -20,7 +21,7 @@ pub const EXIT_MISMATCH: u8 = 2;
 
 /// Prepare data at cluster scale with sandboxed WebAssembly plugins.
 #[derive(Parser, Debug)]
-#[command(name = "wasmprep", version = env!("WASMPREP_VERSION_LINE"), propagate_version = true)]
+#[command(name = "wasmprep", version = wasmprep::version::LINE, propagate_version = true)]
 #[command(
     after_help = "Exit codes: 0 success, 1 error, 2 a plugin test case did not match.\n\
 Logging: RUST_LOG=debug (or -v) for more detail."
@@ -55,6 +56,9 @@ pub enum Command {
     Verify(verify::Args),
     /// Pin a job's plugins: write each one's sha256 into the job file.
     Lock(lock::Args),
+    /// Generate what a cluster takes to run a job (Azure ML, Slurm, Kubernetes).
+    #[command(subcommand)]
+    Deploy(deploy::DeployCommand),
     /// Inspect, run and test plugins.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
@@ -126,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args, cache),
         Command::Validate(args) => validate::run(args, cache),
         Command::Lock(args) => lock::run(args),
+        Command::Deploy(cmd) => deploy::run(cmd),
         Command::Plan(args) => plan::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Plugin(cmd) => plugin::run(cmd, cache),

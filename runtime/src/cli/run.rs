@@ -113,25 +113,37 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The run as `--report` writes it.
+fn report_json(job: &Job, summary: &exec::Summary) -> serde_json::Value {
+    serde_json::json!({
+        "job": job.name,
+        "wasmprep_version": wasmprep::version::VERSION,
+        "wasmprep_revision": wasmprep::version::REVISION,
+        "output": summary.output,
+        "totals": summary.totals,
+        "resumed": summary.resumed,
+        "input_bytes": summary.input_bytes,
+        "seconds": summary.seconds,
+        "ranks": summary.ranks,
+    })
+}
+
 /// Rank 0's summary: a table per rank, the totals, and `--report`.
 fn report(job: &Job, summary: &exec::Summary, report: Option<&std::path::Path>) -> Result<(), ()> {
     print_ranks(&summary.ranks);
     if let Some(path) = report {
-        let report = serde_json::json!({
-            "job": job.name,
-            "wasmprep_version": env!("CARGO_PKG_VERSION"),
-            "wasmprep_revision": option_env!("WASMPREP_REVISION"),
-            "output": summary.output,
-            "totals": summary.totals,
-            "resumed": summary.resumed,
-            "input_bytes": summary.input_bytes,
-            "seconds": summary.seconds,
-            "ranks": summary.ranks,
-        });
-        if let Err(e) = std::fs::write(
-            path,
-            serde_json::to_vec_pretty(&report).expect("reports serialize"),
-        ) {
+        let report = report_json(job, summary);
+        let written = path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                std::fs::write(
+                    path,
+                    serde_json::to_vec_pretty(&report).expect("reports serialize"),
+                )
+            });
+        if let Err(e) = written {
             eprintln!("error: writing {}: {e}", path.display());
             return Err(());
         }

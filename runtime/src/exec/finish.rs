@@ -53,8 +53,8 @@ fn manifest<'a>(
     Manifest {
         job: &job.name,
         job_digest: &prepared.digest,
-        wasmprep_version: env!("CARGO_PKG_VERSION"),
-        wasmprep_revision: option_env!("WASMPREP_REVISION"),
+        wasmprep_version: crate::version::VERSION,
+        wasmprep_revision: crate::version::REVISION,
         plugins: plugins(prepared),
         inputs: prepared
             .plan

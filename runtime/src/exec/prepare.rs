@@ -9,7 +9,8 @@ use crate::job::{Job, Pipeline, Plan};
 use crate::sandbox::Sandbox;
 
 /// Identifies what a run computes: the wasmprep version, the spec (less
-/// its input and output paths), the plugins' digests, and each input file's
+/// its input and output paths and where its plugins are), the plugins'
+/// digests, and each input file's
 /// path, size, modification time and sampled content (so an input rewritten
 /// in place, even at the same size, is never resumed into a mix of old and
 /// new partitions).
@@ -17,8 +18,14 @@ pub fn job_digest(job: &Job, plan: &Plan, pipeline: &Pipeline) -> Result<String>
     let mut spec = job.spec.clone();
     spec.input.path = None;
     spec.output.path = None;
+    // A plugin is its digest (hashed below), wherever it lies and whether
+    // or not the job pins it: a bundle computes what its job computes.
+    for step in spec.steps.iter_mut().filter(|s| s.plugin.is_some()) {
+        step.plugin = Some(std::path::PathBuf::new());
+        step.sha256 = None;
+    }
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(crate::version::VERSION.as_bytes());
     h.update(serde_json::to_vec(&spec).expect("specs serialize"));
     for p in pipeline.plugins() {
         h.update(p.digest().as_bytes());

@@ -47,12 +47,62 @@ pub fn lock(path: &Path) -> Result<Vec<Pinned>> {
 
 /// A step table, however the file writes it (`[[steps]]` or an array of
 /// inline tables).
-enum StepTable<'a> {
+pub(crate) enum StepTable<'a> {
     Table(&'a mut Table),
     Inline(&'a mut toml_edit::InlineTable),
 }
 
-fn steps(doc: &mut DocumentMut) -> Vec<StepTable<'_>> {
+impl StepTable<'_> {
+    /// A text value of the step (`plugin`, `sha256`).
+    pub(crate) fn text(&self, key: &str) -> Option<String> {
+        match self {
+            StepTable::Table(t) => t.get(key).and_then(|i| i.as_str()).map(String::from),
+            StepTable::Inline(t) => t.get(key).and_then(|v| v.as_str()).map(String::from),
+        }
+    }
+
+    /// Sets a text value, keeping the rest of the step as written.
+    pub(crate) fn set_text(&mut self, key: &str, value: &str) {
+        match self {
+            StepTable::Table(t) => {
+                t.insert(key, toml_edit::value(value));
+            }
+            StepTable::Inline(t) => {
+                t.insert(key, value.into());
+            }
+        }
+    }
+
+    /// The `host` values of the step's `grants.dirs`, however they are
+    /// written (inline, `[steps.grants]`, `[[steps.grants.dirs]]`).
+    pub(crate) fn dir_hosts(&mut self) -> Vec<&mut Value> {
+        let grants = match self {
+            StepTable::Table(t) => t.get_mut("grants").and_then(Item::as_table_like_mut),
+            StepTable::Inline(t) => t
+                .get_mut("grants")
+                .and_then(Value::as_inline_table_mut)
+                .map(|t| t as &mut dyn toml_edit::TableLike),
+        };
+        let Some(dirs) = grants.and_then(|g| g.get_mut("dirs")) else {
+            return Vec::new();
+        };
+        match dirs {
+            Item::ArrayOfTables(tables) => tables
+                .iter_mut()
+                .filter_map(|t| t.get_mut("host").and_then(Item::as_value_mut))
+                .collect(),
+            Item::Value(Value::Array(array)) => array
+                .iter_mut()
+                .filter_map(Value::as_inline_table_mut)
+                .filter_map(|t| t.get_mut("host"))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every step table of a job document, in order.
+pub(crate) fn steps(doc: &mut DocumentMut) -> Vec<StepTable<'_>> {
     match doc.get_mut("steps") {
         Some(Item::ArrayOfTables(tables)) => tables.iter_mut().map(StepTable::Table).collect(),
         Some(Item::Value(Value::Array(array))) => array
@@ -64,31 +114,14 @@ fn steps(doc: &mut DocumentMut) -> Vec<StepTable<'_>> {
 }
 
 /// Pins one step, if it is a plugin step.
-fn pin(step: StepTable<'_>, index: usize, base: &Path) -> Result<Option<Pinned>> {
-    let (plugin, was) = match &step {
-        StepTable::Table(t) => (text(t.get("plugin")), text(t.get("sha256"))),
-        StepTable::Inline(t) => (
-            t.get("plugin").and_then(|v| v.as_str()).map(String::from),
-            t.get("sha256").and_then(|v| v.as_str()).map(String::from),
-        ),
-    };
-    let Some(plugin) = plugin else {
+fn pin(mut step: StepTable<'_>, index: usize, base: &Path) -> Result<Option<Pinned>> {
+    let Some(plugin) = step.text("plugin") else {
         return Ok(None);
     };
+    let was = step.text("sha256");
     let path = resolve(base, Path::new(&plugin));
-    let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let sha256 = component_digest(&bytes);
-    match step {
-        StepTable::Table(t) => {
-            t.insert("sha256", toml_edit::value(sha256.as_str()));
-        }
-        StepTable::Inline(t) => {
-            t.insert("sha256", sha256.as_str().into());
-        }
-    }
+    let sha256 = component_digest(&read(&path)?);
+    step.set_text("sha256", &sha256);
     Ok(Some(Pinned {
         index,
         path,
@@ -97,8 +130,12 @@ fn pin(step: StepTable<'_>, index: usize, base: &Path) -> Result<Option<Pinned>>
     }))
 }
 
-fn text(item: Option<&Item>) -> Option<String> {
-    item.and_then(|i| i.as_str()).map(String::from)
+/// Reads a file, naming it on error.
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]

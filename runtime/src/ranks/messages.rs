@@ -98,7 +98,7 @@ pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8], from: usize) -> Result
     serde_json::from_slice(bytes).map_err(|e| {
         Error::Protocol(format!(
             "a message from rank {from} could not be read ({e}); do all ranks run wasmprep {}?",
-            env!("CARGO_PKG_VERSION")
+            crate::version::VERSION
         ))
     })
 }
@@ -136,7 +136,7 @@ mod tests {
             text.contains("a message from rank 3 could not be read"),
             "{text}"
         );
-        assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+        assert!(text.contains(crate::version::VERSION), "{text}");
         let ok = decode::<Assign>(
             &encode(&Assign {
                 partitions: vec![1, 2],

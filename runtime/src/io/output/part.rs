@@ -46,7 +46,7 @@ impl Provenance {
             ("job", self.job.clone()),
             ("job_digest", self.job_digest.clone()),
             ("plugins", plugins),
-            ("version", env!("CARGO_PKG_VERSION").to_string()),
+            ("version", crate::version::VERSION.to_string()),
         ]
         .into_iter()
         .map(|(k, v)| parquet::file::metadata::KeyValue::new(format!("{PROVENANCE_PREFIX}{k}"), v))

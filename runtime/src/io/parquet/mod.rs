@@ -70,7 +70,7 @@ impl WriteOptions {
         let mut builder = WriterProperties::builder()
             .set_compression(compression)
             .set_max_row_group_row_count(Some(self.row_group_rows.max(1)))
-            .set_created_by(format!("wasmprep {}", env!("CARGO_PKG_VERSION")));
+            .set_created_by(format!("wasmprep {}", crate::version::VERSION));
         for field in schema.fields() {
             use arrow::datatypes::DataType::*;
             if matches!(

@@ -1,0 +1,276 @@
+//! Azure ML: a command job with MPI distribution. Azure ML starts every
+//! process itself (`OMPI_COMM_WORLD_*` set) and runs the command once per
+//! process, so each one is a wasmprep rank; the job's `code:` is the bundle,
+//! its environment an image that builds this wasmprep on Azure ML's Open
+//! MPI base.
+//!
+//! ```text
+//! DIR/README.md                  how to submit (and what --submit runs)
+//! DIR/job.yml                    the command job
+//! DIR/bundle/                    job.toml + plugins/, pinned (the job's code:)
+//! DIR/environment/environment.yml, Dockerfile
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use super::bundle::{write_bundle, Bundle, JOB_FILE};
+use super::image::{dockerfile, Image, BUILD_PACKAGES};
+use super::text::yaml;
+use super::{absolute, Error, OutDir, Result, Source, MARKER};
+
+/// Azure ML's Open MPI image, the base of the environment.
+pub const BASE_IMAGE: &str = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest";
+
+/// What the job runs on and reads from.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The compute cluster (`azureml:` added when missing).
+    pub compute: String,
+    pub instances: u32,
+    pub processes_per_instance: u32,
+    /// The input: a URI (`azureml://`, `wasbs://`, `abfss://`, `https://`),
+    /// a data asset (`azureml:name:version`) or a local path (uploaded at
+    /// submission). None: the job's own `input.path`.
+    pub input: Option<String>,
+    /// `ro_mount` or `download`.
+    pub input_mode: String,
+    /// The output: a URI or none (the workspace's default datastore).
+    pub output: Option<String>,
+    pub environment: String,
+    /// None: this wasmprep's version tag (`0.1.0-g59d6bfa919c7`).
+    pub environment_version: Option<String>,
+    pub experiment: String,
+    pub base_image: String,
+    pub source: Source,
+}
+
+/// A generated Azure ML deployment.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    pub dir: PathBuf,
+    pub bundle: Bundle,
+    pub job_yml: PathBuf,
+    pub environment_yml: PathBuf,
+    pub environment: String,
+    pub environment_version: String,
+}
+
+/// Writes the deployment of the job at `job` into `out`.
+pub fn generate(job: &Path, out: &Path, options: &Options) -> Result<Deployment> {
+    let dir = OutDir::create(out)?;
+    let bundle = write_bundle(job, &dir.path("bundle"))?;
+    let input = input(options, &bundle)?;
+    let version = options
+        .environment_version
+        .clone()
+        .unwrap_or_else(crate::version::tag);
+    let env_ref = format!("azureml:{}:{version}", options.environment);
+    dir.write("job.yml", &job_yml(&bundle, options, &input, &env_ref))?;
+    dir.write(
+        "environment/environment.yml",
+        &environment_yml(options, &version),
+    )?;
+    dir.write("environment/Dockerfile", &environment_dockerfile(options))?;
+    dir.write("README.md", &readme(&bundle, options, &version))?;
+    let dir = dir.commit()?;
+    Ok(Deployment {
+        job_yml: dir.join("job.yml"),
+        environment_yml: dir.join("environment/environment.yml"),
+        dir,
+        bundle,
+        environment: options.environment.clone(),
+        environment_version: version,
+    })
+}
+
+/// The job's input as Azure ML takes it, with its type.
+struct Input {
+    path: String,
+    kind: &'static str,
+}
+
+fn input(options: &Options, bundle: &Bundle) -> Result<Input> {
+    let path = match (&options.input, &bundle.input) {
+        (Some(given), _) => given.clone(),
+        (None, Some(own)) => own.to_string_lossy().into_owned(),
+        (None, None) => {
+            return Err(Error::Option(format!(
+                "{}: names no input: give --input (a URI, a data asset azureml:NAME:VERSION, or a local \
+                 path to upload)",
+                bundle.origin.display()
+            )))
+        }
+    };
+    let path = if is_remote(&path) {
+        path
+    } else {
+        absolute(Path::new(&path))?.to_string_lossy().into_owned()
+    };
+    let kind = if is_file(&path) {
+        "uri_file"
+    } else {
+        "uri_folder"
+    };
+    Ok(Input { path, kind })
+}
+
+/// A URI or data asset (not a local path).
+fn is_remote(path: &str) -> bool {
+    path.starts_with("azureml:") || path.contains("://")
+}
+
+/// Whether the input names one file: a local file, or a URI whose last
+/// segment has a data file's extension.
+fn is_file(path: &str) -> bool {
+    if !is_remote(path) {
+        return Path::new(path).is_file();
+    }
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    [".csv", ".parquet", ".gz", ".zst"]
+        .iter()
+        .any(|ext| last.to_ascii_lowercase().ends_with(ext))
+        && !path.ends_with('/')
+}
+
+fn compute(options: &Options) -> String {
+    if options.compute.starts_with("azureml:") {
+        options.compute.clone()
+    } else {
+        format!("azureml:{}", options.compute)
+    }
+}
+
+fn job_yml(bundle: &Bundle, options: &Options, input: &Input, env_ref: &str) -> String {
+    let mut y = format!(
+        "# Generated by `wasmprep deploy azureml` (wasmprep {}) from {}.\n\
+         # Submit (see README.md):\n\
+         #   az ml environment create --file environment/environment.yml   # once per version\n\
+         #   az ml job create --file job.yml\n\
+         $schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json\n\
+         type: command\n\
+         display_name: {}\n\
+         experiment_name: {}\n\
+         description: {}\n",
+        crate::version::LINE,
+        bundle.origin.display(),
+        yaml(&bundle.name),
+        yaml(&options.experiment),
+        yaml(&format!(
+            "wasmprep job {}: {} plugin(s) pinned by sha256, {} instance(s) x {} MPI process(es)",
+            bundle.name,
+            bundle.plugins.len(),
+            options.instances,
+            options.processes_per_instance
+        )),
+    );
+    y += &tags(bundle);
+    y += &format!(
+        "code: bundle\nenvironment: {}\ncompute: {}\n\n",
+        yaml(env_ref),
+        yaml(&compute(options))
+    );
+    y += &format!(
+        "inputs:\n  input:\n    type: {}\n    path: {}\n    mode: {}\n\n",
+        input.kind,
+        yaml(&input.path),
+        yaml(&options.input_mode)
+    );
+    y += "outputs:\n  output:\n    type: uri_folder\n    mode: rw_mount\n";
+    if let Some(path) = &options.output {
+        y += &format!("    path: {}\n", yaml(path));
+    }
+    y += &format!(
+        "\n# Every process is a rank: Azure ML starts them (no mpirun in the command).\n\
+         distribution:\n  type: mpi\n  process_count_per_instance: {}\n\
+         resources:\n  instance_count: {}\n\n",
+        options.processes_per_instance, options.instances
+    );
+    y += &format!(
+        "# The run report lands in the job's outputs (Outputs + logs in the studio).\n\
+         command: >-\n  wasmprep run {JOB_FILE}\n  --input ${{{{inputs.input}}}}\n  \
+         --output ${{{{outputs.output}}}}\n  --resume\n  --report outputs/wasmprep-report.json\n"
+    );
+    y
+}
+
+/// The job's tags: the wasmprep version and every plugin's digest.
+fn tags(bundle: &Bundle) -> String {
+    let mut t = format!("tags:\n  wasmprep: {}\n", yaml(crate::version::LINE));
+    for p in &bundle.plugins {
+        t += &format!("  steps.{}.sha256: {}\n", p.step, yaml(&p.sha256));
+    }
+    t
+}
+
+fn environment_yml(options: &Options, version: &str) -> String {
+    format!(
+        "# Generated by `wasmprep deploy azureml` (wasmprep {}).\n\
+         $schema: https://azuremlschemas.azureedge.net/latest/environment.schema.json\n\
+         name: {}\n\
+         version: {}\n\
+         description: {}\n\
+         build:\n  path: .\n  dockerfile_path: Dockerfile\n",
+        crate::version::LINE,
+        yaml(&options.environment),
+        serde_json::Value::String(version.to_string()),
+        yaml(&format!(
+            "wasmprep {} built from {} at {} on {}",
+            crate::version::LINE,
+            options.source.repo,
+            options.source.rev,
+            options.base_image
+        )),
+    )
+}
+
+fn environment_dockerfile(options: &Options) -> String {
+    let header = format!(
+        "# Generated by `wasmprep deploy azureml` (wasmprep {}).\n\
+         # The Azure ML environment: Azure ML's Open MPI image with this wasmprep\n\
+         # built from source against that MPI (plugins need nothing: they are\n\
+         # WebAssembly, in the job's code). Pin the base to a dated tag for\n\
+         # builds that never change: --base-image.\n",
+        crate::version::LINE
+    );
+    let image = Image {
+        base: &options.base_image,
+        build_packages: BUILD_PACKAGES,
+        runtime_packages: &[],
+        tail: "",
+    };
+    dockerfile(&header, &image, &options.source)
+}
+
+fn readme(bundle: &Bundle, options: &Options, version: &str) -> String {
+    let mut r = format!(
+        "{MARKER}\n# `{name}` on Azure ML\n\n\
+         Generated from `{origin}` by wasmprep {line}.\n\n\
+         - `job.yml`: a command job, {instances} instance(s) x {procs} MPI process(es) on `{compute}`;\n\
+         - `bundle/`: the job's code: `job.toml` and its plugins, each pinned by sha256;\n\
+         - `environment/`: the environment `{env}:{version}`, an image that builds this\n  \
+         wasmprep ({rev}) on Azure ML's Open MPI base.\n\n\
+         Submit with the Azure CLI and its `ml` extension (`az extension add -n ml`, `az login`):\n\n\
+         ```sh\n\
+         # in this directory\n\
+         az ml environment show --name {env} --version {version} \\\n    \
+         || az ml environment create --file environment/environment.yml\n\
+         az ml job create --file job.yml\n\
+         ```\n\n\
+         (add `--resource-group G --workspace-name W` to each, or set them once with\n\
+         `az configure --defaults group=G workspace=W`). `wasmprep deploy azureml ... --submit`\n\
+         runs the same commands. Metrics, parameters and the run report appear in the job's\n\
+         page in the studio.\n",
+        name = bundle.name,
+        origin = bundle.origin.display(),
+        line = crate::version::LINE,
+        instances = options.instances,
+        procs = options.processes_per_instance,
+        compute = compute(options),
+        env = options.environment,
+        rev = options.source.rev,
+    );
+    if !bundle.granted_dirs.is_empty() {
+        r += &super::granted_note(&bundle.granted_dirs);
+    }
+    r
+}
