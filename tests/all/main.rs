@@ -10,6 +10,8 @@ mod faults;
 mod golden;
 mod job;
 mod kits;
+#[cfg(all(feature = "mpi", feature = "mlflow"))]
+mod mlflow;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod parquet;

@@ -7,6 +7,7 @@ mod plugin;
 mod progress;
 mod run;
 mod sample;
+mod tracking;
 mod validate;
 mod verify;
 

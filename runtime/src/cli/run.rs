@@ -87,11 +87,26 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
     if let Some(t) = args.threads {
         options.threads = t;
     }
+    let tracker = if rank == 0 {
+        super::tracking::start(&job)
+    } else {
+        None
+    };
     if rank == 0 {
         tracing::info!(job = job.name.as_str(), output = %job.output.display(), "Starting.");
-        options.progress = Some(std::sync::Arc::new(super::progress::ProgressView::new()));
+        let mut observers: Vec<std::sync::Arc<dyn exec::ProgressObserver>> =
+            vec![std::sync::Arc::new(super::progress::ProgressView::new())];
+        observers.extend(tracker.clone().map(|t| t as _));
+        options.progress = Some(std::sync::Arc::new(exec::Observers(observers)));
     }
     let outcome = wasmprep::ranks::run(&job, &sandbox, &options, transport.as_ref());
+    if let Some(tracker) = &tracker {
+        let report = outcome
+            .as_ref()
+            .ok()
+            .map(|summary| report_json(&job, summary));
+        super::tracking::end(tracker, &outcome, report);
+    }
     // Rank 0 reports, then every rank leaves together.
     let code = match outcome {
         Ok(summary) if rank == 0 => report(&job, &summary, args.report.as_deref()),

@@ -186,9 +186,11 @@ fn job_yml(bundle: &Bundle, options: &Options, input: &Input, env_ref: &str) -> 
         options.processes_per_instance, options.instances
     );
     y += &format!(
-        "# The run report lands in the job's outputs (Outputs + logs in the studio).\n\
+        "# Rank 0 logs parameters and metrics to the job's MLflow run (Azure ML sets\n\
+         # MLFLOW_TRACKING_URI and MLFLOW_RUN_ID) and puts the manifest and the run\n\
+         # report in outputs/wasmprep/ (Outputs + logs in the studio).\n\
          command: >-\n  wasmprep run {JOB_FILE}\n  --input ${{{{inputs.input}}}}\n  \
-         --output ${{{{outputs.output}}}}\n  --resume\n  --report outputs/wasmprep-report.json\n"
+         --output ${{{{outputs.output}}}}\n  --resume\n"
     );
     y
 }

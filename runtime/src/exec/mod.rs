@@ -23,7 +23,7 @@ pub use crate::ranks::RankStats;
 pub use finish::finish;
 pub use partition::run_partition;
 pub use prepare::{job_digest, prepare, Prepared};
-pub use progress::{Progress, ProgressObserver};
+pub use progress::{Observers, Progress, ProgressObserver, RunStart};
 
 /// An error running a job.
 #[derive(Debug, thiserror::Error)]

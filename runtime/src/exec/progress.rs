@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::io::output::PartitionCommit;
+use crate::io::output::{PartitionCommit, PluginDigest};
 
 /// Where a run stands.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -15,8 +15,11 @@ pub struct Progress {
     /// Input bytes of the partitions to run, and of those done.
     pub total_bytes: u64,
     pub bytes: u64,
-    /// Rows read by the partitions done.
+    /// Rows read by the partitions done, and what became of them.
     pub rows: u64,
+    pub rows_filtered: u64,
+    pub rows_rejected: u64,
+    pub rows_written: u64,
     /// Since the run started.
     pub elapsed: Duration,
 }
@@ -24,9 +27,46 @@ pub struct Progress {
 /// Told of progress. `update` is called often (every turn of rank 0's
 /// loop, and after each commit): it decides itself how often to show it.
 pub trait ProgressObserver: Send + Sync + std::fmt::Debug {
+    /// The run is planned and starts (rank 0, once).
+    fn start(&self, _run: &RunStart<'_>) {}
     fn update(&self, progress: &Progress);
     /// The run is over (it succeeded or not).
     fn finish(&self) {}
+}
+
+/// What a run is, as it starts.
+#[derive(Clone, Copy, Debug)]
+pub struct RunStart<'a> {
+    pub job: &'a str,
+    pub job_digest: &'a str,
+    /// In step order.
+    pub plugins: &'a [PluginDigest],
+    pub ranks: usize,
+    /// Worker threads of rank 0 (each rank decides its own).
+    pub threads: usize,
+    /// What started the ranks (`Open MPI`, `PMIx`, ...; `none`).
+    pub launcher: &'a str,
+    /// Partitions to run, and kept from an earlier run (`--resume`).
+    pub partitions: usize,
+    pub resumed: usize,
+}
+
+/// Several observers told of the same run.
+#[derive(Debug)]
+pub struct Observers(pub Vec<std::sync::Arc<dyn ProgressObserver>>);
+
+impl ProgressObserver for Observers {
+    fn start(&self, run: &RunStart<'_>) {
+        self.0.iter().for_each(|o| o.start(run));
+    }
+
+    fn update(&self, progress: &Progress) {
+        self.0.iter().for_each(|o| o.update(progress));
+    }
+
+    fn finish(&self) {
+        self.0.iter().for_each(|o| o.finish());
+    }
 }
 
 /// The counts behind [`Progress`].
@@ -45,6 +85,9 @@ impl Counter {
                 total_bytes,
                 bytes: 0,
                 rows: 0,
+                rows_filtered: 0,
+                rows_rejected: 0,
+                rows_written: 0,
                 elapsed: Duration::ZERO,
             },
             started: Instant::now(),
@@ -55,6 +98,9 @@ impl Counter {
     pub fn add(&mut self, commit: &PartitionCommit, input_bytes: u64) {
         self.progress.done += 1;
         self.progress.rows += commit.rows_read;
+        self.progress.rows_filtered += commit.rows_filtered;
+        self.progress.rows_rejected += commit.rows_rejected;
+        self.progress.rows_written += commit.rows_written;
         self.progress.bytes += input_bytes;
     }
 

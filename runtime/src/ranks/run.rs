@@ -10,7 +10,7 @@ use super::messages::{decode, encode, failed_elsewhere, Done, Failure, Start};
 use super::worker::{self, Worker};
 use super::{Tag, Transport};
 use crate::exec::pool::{Pool, Shared};
-use crate::exec::{finish, prepare, Error, Prepared, Result, RunOptions, Summary};
+use crate::exec::{finish, prepare, Error, Prepared, Result, RunOptions, RunStart, Summary};
 use crate::io::output::{OutputDir, PartitionCommit};
 use crate::job::Job;
 use crate::sandbox::Sandbox;
@@ -97,8 +97,19 @@ fn lead(cx: &Context<'_>, prepared: Result<Prepared>) -> Result<Summary> {
         partitions = todo.len(),
         "Running."
     );
+    let partitions = todo.len();
     let mut coordinator = Coordinator::new(transport.size(), options.threads, todo, bytes);
     if let Some(observer) = &options.progress {
+        observer.start(&RunStart {
+            job: &job.name,
+            job_digest: &prepared.digest,
+            plugins: &prepared.provenance.plugins,
+            ranks: transport.size(),
+            threads: options.threads,
+            launcher: transport.launcher(),
+            partitions,
+            resumed: kept.len(),
+        });
         coordinator = coordinator.with_progress(observer.clone());
     }
     let shared = Shared::default();
