@@ -7,6 +7,7 @@ mod conformance;
 mod data_path;
 mod deploy;
 mod faults;
+mod fit;
 mod golden;
 mod job;
 mod kits;

@@ -12,6 +12,9 @@
 //!   logs.txt        optional: every message the plugin logs, in order, one
 //!                   `level: message` line each (stdout lines are `info`,
 //!                   stderr lines `warn`)
+//!   fit.csv         a fitting plugin's case: fitted first (see `fit`), the
+//!                   input then transformed with the fitted parameters
+//!   fitted.json     optional: the plugin's JSON view of them
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -20,6 +23,7 @@ use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::DataType;
 use serde::Deserialize;
 
+mod fit;
 mod logs;
 
 use crate::io::{self, typed_csv};
@@ -166,7 +170,8 @@ impl Case {
         let expected_error = std::fs::read_to_string(self.dir.join("error.txt"))
             .ok()
             .map(|s| s.trim().to_string());
-        let (result, logged) = logs::capture(|| self.output(sandbox, plugin, &settings, &input));
+        let (result, logged) =
+            logs::capture(|| self.output(sandbox, plugin, &settings, &input, bless));
         if let Some(outcome) = self.check_logs(logged, bless)? {
             return Ok(outcome);
         }
@@ -233,11 +238,20 @@ impl Case {
         plugin: &Path,
         settings: &CaseSettings,
         input: &RecordBatch,
+        bless: bool,
     ) -> Result<RecordBatch, String> {
-        let plugin_settings = PluginSettings {
+        let mut plugin_settings = PluginSettings {
             config: crate::job::spec::plugin_config(&settings.config),
             ..PluginSettings::default()
         };
+        if let Some(data) = fit::input(&self.dir)? {
+            let unfitted = sandbox
+                .load(plugin, plugin_settings.clone())
+                .map_err(|e| crate::error::chain(&e))?;
+            let fitted = fit::fit(&unfitted, &data, &self.name)?;
+            fit::check_json(&self.dir, &fitted, bless)?;
+            plugin_settings.fitted = Some(fitted.parameters.into());
+        }
         let loaded = sandbox
             .load(plugin, plugin_settings)
             .map_err(|e| crate::error::chain(&e))?;

@@ -149,6 +149,7 @@ fn load_plugin(sandbox: &Sandbox, index: usize, step: &PluginStep) -> Result<Arc
         limits: step.limits.clone(),
         grants: step.grants.clone(),
         sha256: step.sha256.clone(),
+        fitted: None,
     };
     sandbox.load(&step.path, settings).map_err(|e| match e {
         e @ crate::sandbox::Error::DigestMismatch { .. } => Error::Step {

@@ -114,11 +114,26 @@ impl PluginContract {
             outputs: specs(&c.outputs),
             filters: c.filters,
         });
-        contract.validate()?;
+        contract.validate(true)?;
         Ok(contract)
     }
 
-    fn validate(&self) -> Result<()> {
+    /// The inputs of a fitting plugin's fit, as a contract that writes
+    /// nothing (named as the plugin's transform is).
+    pub(crate) fn for_fit(transform: &PluginContract, inputs: &[wit::ColumnSpec]) -> Result<Self> {
+        let contract = PluginContract(boundary::Contract {
+            name: transform.name.clone(),
+            version: transform.version.clone(),
+            inputs: specs(inputs),
+            outputs: Vec::new(),
+            filters: false,
+        });
+        contract.validate(false)?;
+        Ok(contract)
+    }
+
+    /// Checks names, sizes and zones, and that a transform does something.
+    fn validate(&self, transform: bool) -> Result<()> {
         let fail = |message: String| {
             Err(Error::Contract {
                 plugin: bounded(&self.name, MAX_NAME_BYTES),
@@ -158,7 +173,7 @@ impl PluginContract {
                 }
             }
         }
-        if self.outputs.is_empty() && !self.filters {
+        if transform && self.outputs.is_empty() && !self.filters {
             return fail("it neither writes a column nor filters rows".into());
         }
         Ok(())

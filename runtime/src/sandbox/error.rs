@@ -178,6 +178,14 @@ pub enum Error {
         at: Box<BatchLocation>,
         problem: BatchProblem,
     },
+    /// A fit function other than `update` failed (`empty`, `merge`,
+    /// `finish`), or the plugin does not fit.
+    #[error("plugin {plugin}, fit {call}: {problem}")]
+    Fit {
+        plugin: String,
+        call: &'static str,
+        problem: BatchProblem,
+    },
 }
 
 /// `Result` with the sandbox [`Error`].

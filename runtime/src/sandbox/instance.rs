@@ -34,6 +34,19 @@ pub struct PluginSettings {
     /// component with another is refused before any of its code is
     /// compiled or run.
     pub sha256: Option<String>,
+    /// A fitting plugin's fitted parameters: instances are configured with
+    /// them (`fit.configure-fitted`) instead of `transform.configure`.
+    pub fitted: Option<Arc<[u8]>>,
+}
+
+impl PluginSettings {
+    /// The configuration as the guest's `config` takes it.
+    pub(super) fn config_pairs(&self) -> Vec<(&str, &str)> {
+        self.config
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
 }
 
 /// The digest of a component: sha256 of its bytes, lowercase hex (what a
@@ -186,13 +199,13 @@ impl Sandbox {
 use wasmprep_contract::hex;
 
 /// What every instance of a plugin is made from.
-struct Template {
+pub(super) struct Template {
     path: PathBuf,
-    label: String,
+    pub(super) label: String,
     digest: String,
     imports: Vec<String>,
     pre: PluginPre<HostState>,
-    settings: PluginSettings,
+    pub(super) settings: PluginSettings,
 }
 
 /// A configured instance, before it is handed to a worker.
@@ -202,8 +215,14 @@ struct Started {
     contract: PluginContract,
 }
 
+/// An instance before it is configured.
+pub(super) struct Fresh {
+    pub(super) store: Store<HostState>,
+    pub(super) instance: wasmtime::component::Instance,
+}
+
 impl Template {
-    fn store(&self) -> Result<Store<HostState>> {
+    pub(super) fn store(&self) -> Result<Store<HostState>> {
         let limits = &self.settings.limits;
         let log = PluginLog::new(&self.label, limits);
         let wasi = self.wasi(&log.stdout, &log.stderr)?;
@@ -253,34 +272,54 @@ impl Template {
         Ok(b.build())
     }
 
-    /// Instantiates and configures one instance. `expected` is the contract
-    /// of earlier instances, which a new one must repeat.
-    fn start(&self, expected: Option<&PluginContract>) -> Result<Started> {
+    /// Instantiates one instance, without calling it.
+    pub(super) fn instantiate(&self) -> Result<Fresh> {
         let mut store = self.store()?;
         let mut guard = CallGuard::new(&mut store, &self.settings.limits);
-        let bindings = self.pre.instantiate(guard.store()).map_err(|e| {
-            let problem = guard.problem(e);
-            Error::Instantiate {
-                plugin: self.label.clone(),
-                message: problem.to_string(),
-            }
-        })?;
-        let config: Vec<(&str, &str)> = self
-            .settings
-            .config
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let answer = bindings
-            .wasmprep_plugin_transform()
-            .call_configure(guard.store(), &config)
+        let instance = self
+            .pre
+            .instance_pre()
+            .instantiate(guard.store())
             .map_err(|e| {
                 let problem = guard.problem(e);
                 Error::Instantiate {
                     plugin: self.label.clone(),
-                    message: format!("configure {problem}"),
+                    message: problem.to_string(),
                 }
             })?;
+        guard.finish();
+        Ok(Fresh { store, instance })
+    }
+
+    /// Instantiates and configures one instance (with the fitted
+    /// parameters, if any). `expected` is the contract of earlier
+    /// instances, which a new one must repeat.
+    fn start(&self, expected: Option<&PluginContract>) -> Result<Started> {
+        let Fresh {
+            mut store,
+            instance,
+        } = self.instantiate()?;
+        let bindings = Bindings::new(&mut store, &instance).map_err(|e| Error::Instantiate {
+            plugin: self.label.clone(),
+            message: format!("{e:#}"),
+        })?;
+        let config = self.settings.config_pairs();
+        let mut guard = CallGuard::new(&mut store, &self.settings.limits);
+        let answer = match &self.settings.fitted {
+            None => bindings
+                .wasmprep_plugin_transform()
+                .call_configure(guard.store(), &config),
+            Some(parameters) => {
+                super::fit::configure_fitted(guard.store(), &instance, &config, parameters)
+            }
+        };
+        let answer = answer.map_err(|e| {
+            let problem = guard.problem(e);
+            Error::Instantiate {
+                plugin: self.label.clone(),
+                message: format!("configure {problem}"),
+            }
+        })?;
         guard.finish();
         let contract = match answer {
             Ok(c) => PluginContract::from_wit(&c)?,
@@ -309,14 +348,14 @@ impl Template {
 
 /// Arms the deadline and the memory watch for one call into the guest,
 /// and turns a trap into a [`BatchProblem`].
-struct CallGuard<'a> {
+pub(super) struct CallGuard<'a> {
     store: &'a mut Store<HostState>,
     timeout: Duration,
     output_mib: u64,
 }
 
 impl<'a> CallGuard<'a> {
-    fn new(store: &'a mut Store<HostState>, limits: &Limits) -> Self {
+    pub(super) fn new(store: &'a mut Store<HostState>, limits: &Limits) -> Self {
         let timeout = limits.timeout();
         let ticks = timeout.as_nanos().div_ceil(EPOCH_TICK.as_nanos()).max(1) as u64 + 1;
         store.set_epoch_deadline(ticks);
@@ -328,19 +367,19 @@ impl<'a> CallGuard<'a> {
         }
     }
 
-    fn store(&mut self) -> &mut Store<HostState> {
+    pub(super) fn store(&mut self) -> &mut Store<HostState> {
         self.store
     }
 
     /// Ends a call that returned: logs what the plugin printed.
-    fn finish(self) {
+    pub(super) fn finish(self) {
         self.store.data_mut().log.end_call();
     }
 
     /// Ends a call that trapped: the trap that happened, with what the
     /// plugin last wrote on stderr (its panic message) and, if a growth was
     /// refused before, the memory cap it ran into.
-    fn problem(&mut self, e: wasmtime::Error) -> BatchProblem {
+    pub(super) fn problem(&mut self, e: wasmtime::Error) -> BatchProblem {
         let stderr = tail(&self.store.data_mut().log.end_call(), MAX_ERROR_TEXT);
         if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
             return BatchProblem::Timeout {
@@ -375,7 +414,7 @@ impl<'a> CallGuard<'a> {
 /// A loaded plugin: compiled, linked, its contract known. Shared by every
 /// worker thread; each makes its own [`PluginInstance`].
 pub struct Plugin {
-    template: Template,
+    pub(super) template: Template,
     contract: PluginContract,
     /// The instance made at load time, handed to the first worker.
     spare: Mutex<Option<Started>>,

@@ -85,19 +85,7 @@ pub fn process<P: Plugin>(
     instance: &mut Instance<P>,
     columns: Vec<wit::Column>,
 ) -> Result<wit::BatchOutput, wit::Error> {
-    let inputs = &instance.contract().inputs;
-    let mut received = Vec::with_capacity(columns.len());
-    for (i, c) in columns.into_iter().enumerate() {
-        // The host sends the declared types; the SDK re-types on arrival.
-        let data_type = inputs
-            .get(i)
-            .map(|s| s.data_type.clone())
-            .unwrap_or(DataType::UInt8);
-        let column =
-            Column::from_buffers(data_type, c.len as usize, c.validity, c.offsets, c.values)
-                .map_err(error_to_wit)?;
-        received.push(column);
-    }
+    let received = columns_from_wit(&instance.contract().inputs, columns).map_err(error_to_wit)?;
     let (columns, selection) = instance.process(received).map_err(error_to_wit)?;
     Ok(wit::BatchOutput {
         columns: columns
@@ -117,4 +105,38 @@ pub fn process<P: Plugin>(
             .collect(),
         selection: selection.map(|s| s.into_bits()),
     })
+}
+
+/// The columns the host sent, typed as `inputs` declares them (the host
+/// sends the declared types; the SDK re-types on arrival).
+pub fn columns_from_wit(
+    inputs: &[crate::ColumnSpec],
+    columns: Vec<wit::Column>,
+) -> crate::Result<Vec<Column>> {
+    columns
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let data_type = inputs
+                .get(i)
+                .map(|s| s.data_type.clone())
+                .unwrap_or(DataType::UInt8);
+            Column::from_buffers(data_type, c.len as usize, c.validity, c.offsets, c.values)
+        })
+        .collect()
+}
+
+use crate::__bindings::exports::wasmprep::plugin::fit as wit_fit;
+
+pub fn fit_contract_to_wit(inputs: &[crate::ColumnSpec]) -> wit_fit::FitContract {
+    wit_fit::FitContract {
+        inputs: specs_to_wit(inputs),
+    }
+}
+
+pub fn fitted_to_wit(f: crate::Fitted) -> wit_fit::Fitted {
+    wit_fit::Fitted {
+        parameters: f.parameters,
+        json: f.json,
+    }
 }

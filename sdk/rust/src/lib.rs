@@ -74,6 +74,7 @@ mod batch;
 mod buffer;
 mod builder;
 mod column;
+mod fit;
 pub mod log;
 pub mod testing;
 mod types;
@@ -84,6 +85,9 @@ pub use batch::{Batch, Config, Output};
 pub use buffer::{Bytes, Pod};
 pub use builder::{BoolBuilder, BytesBuilder, PrimitiveBuilder, Selection};
 pub use column::{Bitmap, BoolView, BytesView, Column, Native, PrimitiveView, StrView};
+#[doc(hidden)]
+pub use fit::{does_not_fit, FitInstance};
+pub use fit::{Aggregate, Fitted, FittedPlugin};
 pub use types::{DataType, Error, Result, TimeUnit};
 /// Days since the epoch ⇄ dates, and hex text, as the host computes them.
 pub use wasmprep_contract::{civil, hex};
@@ -124,6 +128,19 @@ impl<P: Plugin> Instance<P> {
         &self.contract
     }
 
+    /// Configures the transform of a fitting plugin with its parameters.
+    pub fn configure_fitted(pairs: Vec<(String, String)>, parameters: &[u8]) -> Result<Self>
+    where
+        P: FittedPlugin,
+    {
+        let mut config = Config::from_pairs(pairs);
+        let plugin = P::configure_fitted(&mut config, parameters)?;
+        config.finish()?;
+        let contract = plugin.contract();
+        check_contract(&contract)?;
+        Ok(Instance { plugin, contract })
+    }
+
     pub fn process(&mut self, columns: Vec<Column>) -> Result<(Vec<Column>, Option<Selection>)> {
         let batch = Batch::new(&self.contract, columns)?;
         let rows = batch.len();
@@ -155,7 +172,7 @@ fn check_contract(contract: &Contract) -> Result<()> {
 pub mod __bindings {
     wit_bindgen::generate!({
         path: "../wit",
-        world: "plugin",
+        world: "fitting-plugin",
         pub_export_macro: true,
         export_macro_name: "__export_plugin_world",
         default_bindings_module: "::wasmprep_sdk::__bindings",
@@ -166,15 +183,35 @@ pub mod __bindings {
 #[doc(hidden)]
 pub mod __glue;
 
-/// Exports a [`Plugin`] as the component's `transform` interface.
+/// Exports a [`Plugin`] as the component's `transform` interface (its
+/// `fit` interface answers that it does not fit).
 ///
 /// Expands to nothing outside WebAssembly, so the crate also builds (and
 /// tests) natively.
 #[macro_export]
 macro_rules! export_plugin {
     ($plugin:ty) => {
+        $crate::__export!($plugin, $crate::__no_fit! {});
+    };
+}
+
+/// Exports a fitting plugin: `$plugin` ([`FittedPlugin`]) as the
+/// `transform` interface, `$aggregate` ([`Aggregate`]) as the `fit`
+/// interface.
+#[macro_export]
+macro_rules! export_fitting_plugin {
+    ($plugin:ty, $aggregate:ty) => {
+        $crate::__export!($plugin, $crate::__fit! { $plugin, $aggregate });
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export {
+    ($plugin:ty, $fit:item) => {
         #[cfg(target_arch = "wasm32")]
         const _: () = {
+            use $crate::__bindings::exports::wasmprep::plugin::fit as wit_fit;
             use $crate::__bindings::exports::wasmprep::plugin::transform as wit;
 
             struct Export;
@@ -205,7 +242,114 @@ macro_rules! export_plugin {
                 }
             }
 
+            $fit
+
     $crate::__bindings::__export_plugin_world!(Export with_types_in $crate::__bindings);
         };
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __no_fit {
+    () => {
+        impl wit_fit::Guest for Export {
+            fn configure_fit(
+                _: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+            ) -> ::std::result::Result<wit_fit::FitContract, wit::Error> {
+                Err($crate::__glue::error_to_wit($crate::does_not_fit()))
+            }
+            fn empty() -> ::std::result::Result<::std::vec::Vec<u8>, wit::Error> {
+                Err($crate::__glue::error_to_wit($crate::does_not_fit()))
+            }
+            fn update(
+                _: ::std::vec::Vec<u8>,
+                _: ::std::vec::Vec<wit::Column>,
+            ) -> ::std::result::Result<::std::vec::Vec<u8>, wit::Error> {
+                Err($crate::__glue::error_to_wit($crate::does_not_fit()))
+            }
+            fn merge(
+                _: ::std::vec::Vec<u8>,
+                _: ::std::vec::Vec<u8>,
+            ) -> ::std::result::Result<::std::vec::Vec<u8>, wit::Error> {
+                Err($crate::__glue::error_to_wit($crate::does_not_fit()))
+            }
+            fn finish(
+                _: ::std::vec::Vec<u8>,
+            ) -> ::std::result::Result<wit_fit::Fitted, wit::Error> {
+                Err($crate::__glue::error_to_wit($crate::does_not_fit()))
+            }
+            fn configure_fitted(
+                _: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+                _: ::std::vec::Vec<u8>,
+            ) -> ::std::result::Result<wit::Contract, wit::Error> {
+                Err($crate::__glue::error_to_wit($crate::does_not_fit()))
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fit {
+    ($plugin:ty, $aggregate:ty) => {
+        ::std::thread_local! {
+            static FIT: ::std::cell::RefCell<Option<$crate::FitInstance<$aggregate>>> =
+                const { ::std::cell::RefCell::new(None) };
+        }
+
+        fn with_fit<T>(
+            f: impl FnOnce(&$crate::FitInstance<$aggregate>) -> $crate::Result<T>,
+        ) -> ::std::result::Result<T, wit::Error> {
+            FIT.with(|s| match s.borrow().as_ref() {
+                Some(fit) => f(fit).map_err($crate::__glue::error_to_wit),
+                None => Err($crate::__glue::not_configured()),
+            })
+        }
+
+        impl wit_fit::Guest for Export {
+            fn configure_fit(
+                config: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+            ) -> ::std::result::Result<wit_fit::FitContract, wit::Error> {
+                let fit = $crate::FitInstance::<$aggregate>::configure(config)
+                    .map_err($crate::__glue::error_to_wit)?;
+                let contract = $crate::__glue::fit_contract_to_wit(fit.inputs());
+                FIT.with(|s| *s.borrow_mut() = Some(fit));
+                Ok(contract)
+            }
+            fn empty() -> ::std::result::Result<::std::vec::Vec<u8>, wit::Error> {
+                with_fit(|fit| Ok(fit.empty()))
+            }
+            fn update(
+                state: ::std::vec::Vec<u8>,
+                columns: ::std::vec::Vec<wit::Column>,
+            ) -> ::std::result::Result<::std::vec::Vec<u8>, wit::Error> {
+                with_fit(|fit| {
+                    let columns = $crate::__glue::columns_from_wit(fit.inputs(), columns)?;
+                    fit.update(&state, columns)
+                })
+            }
+            fn merge(
+                left: ::std::vec::Vec<u8>,
+                right: ::std::vec::Vec<u8>,
+            ) -> ::std::result::Result<::std::vec::Vec<u8>, wit::Error> {
+                with_fit(|fit| fit.merge(&left, &right))
+            }
+            fn finish(
+                state: ::std::vec::Vec<u8>,
+            ) -> ::std::result::Result<wit_fit::Fitted, wit::Error> {
+                with_fit(|fit| fit.finish(&state)).map($crate::__glue::fitted_to_wit)
+            }
+            fn configure_fitted(
+                config: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+                parameters: ::std::vec::Vec<u8>,
+            ) -> ::std::result::Result<wit::Contract, wit::Error> {
+                let instance = $crate::Instance::<$plugin>::configure_fitted(config, &parameters)
+                    .map_err($crate::__glue::error_to_wit)?;
+                let contract = $crate::__glue::contract_to_wit(instance.contract());
+                STATE.with(|s| *s.borrow_mut() = Some(instance));
+                Ok(contract)
+            }
+        }
     };
 }
