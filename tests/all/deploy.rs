@@ -70,14 +70,8 @@ fn load(kind: &str, dir: &Path) -> Result<Value, String> {
 
 /// Runs `job` (from `cwd`) on `data` into `out`, on one process.
 fn run_job(cwd: &Path, job: &Path, data: &Path, out: &Path) {
-    ok(wasmprep()
+    ok(crate::wasmprep_run(job, data, out)
         .current_dir(cwd)
-        .arg("run")
-        .arg(job)
-        .arg("--input")
-        .arg(data)
-        .arg("--output")
-        .arg(out)
         .output()
         .unwrap());
 }

@@ -164,3 +164,213 @@ fn a_plugin_that_does_not_fit_says_so() {
         assert!(err.contains("does not fit"), "{wasm}: {err}");
     }
 }
+
+/// The NYC-taxi job with a standard-scaler step fitted on its cleaned data
+/// (`fit = true`), or applying parameters fitted elsewhere (`fitted`).
+fn scaler_job(dir: &std::path::Path, how: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    crate::taxi_job(dir, |t| {
+        format!(
+            "{}\n[[steps]]\nplugin = \"{}\"\n{how}\n\
+             config = {{ columns = [\"fare_amount\", \"trip_distance\"], type = \"float32\" }}\n",
+            t.replace("partition_mib = 64", "partition_mib = 0.3"),
+            wasmprep_artifacts::STANDARD_SCALER
+        )
+    })
+}
+
+fn sample(dir: &std::path::Path, rows: u64) -> std::path::PathBuf {
+    let data = dir.join("data");
+    let sample = wasmprep::sample::TaxiSample {
+        rows,
+        files: 3,
+        ..Default::default()
+    };
+    wasmprep::sample::write_taxi_csv(&data, &sample).unwrap();
+    data
+}
+
+fn run(
+    job: &std::path::Path,
+    data: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> String {
+    let result = crate::wasmprep_run(job, data, out)
+        .args(extra)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(result.status.success(), "{err}");
+    err
+}
+
+/// DuckDB's count, mean and population deviation of `column` in an output
+/// (the rows the fit saw: the cleaned ones).
+fn duckdb_moments(out: &std::path::Path, column: &str) -> (u64, f64, f64) {
+    let query = format!(
+        "select count({column}), avg({column}::double), stddev_pop({column}::double) \
+         from '{}/part-*.parquet'",
+        out.display()
+    );
+    let result = std::process::Command::new(crate::root().join(".venv/bin/python"))
+        .args([
+            "-c",
+            "import duckdb, sys, json; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall()[0]))",
+        ])
+        .arg(query)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let row: (u64, f64, f64) = serde_json::from_slice(&result.stdout).unwrap();
+    row
+}
+
+#[test]
+fn a_fit_step_learns_from_all_partitions_what_duckdb_computes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 20_000);
+    let job = scaler_job(&dir.path().join("fit"), "fit = true");
+    let out = dir.path().join("out");
+    run(&job, &data, &out, &[]);
+    let manifest = crate::manifest(&out);
+    assert!(manifest["totals"]["partitions"].as_u64().unwrap() >= 4);
+    let record = &manifest["fitted"][0];
+    assert_eq!(record["step"], 5);
+    let bin = std::fs::read(out.join(record["file"].as_str().unwrap())).unwrap();
+    assert_eq!(record["sha256"], wasmprep::sandbox::component_digest(&bin));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-5.json")).unwrap())
+            .unwrap();
+    for (i, column) in ["fare_amount", "trip_distance"].into_iter().enumerate() {
+        let fitted = &json["columns"][i];
+        assert_eq!(fitted["column"], column);
+        let (count, mean, std) = duckdb_moments(&out, column);
+        assert_eq!(fitted["count"].as_u64(), Some(count));
+        let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+        assert!(
+            rel(fitted["mean"].as_f64().unwrap(), mean) <= 1e-9,
+            "{fitted} vs {mean}"
+        );
+        assert!(
+            rel(fitted["std"].as_f64().unwrap(), std) <= 1e-9,
+            "{fitted} vs {std}"
+        );
+        // The transform used them: the z-scores have mean 0 and deviation 1.
+        let (_, z_mean, z_std) = duckdb_moments(&out, &format!("{column}_z"));
+        assert!(
+            z_mean.abs() < 1e-9 && (z_std - 1.0).abs() < 1e-9,
+            "{z_mean} {z_std}"
+        );
+    }
+}
+
+#[test]
+fn a_resumed_run_reuses_its_parameters_and_another_job_applies_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 8_000);
+    let job = scaler_job(&dir.path().join("fit"), "fit = true");
+    let out = dir.path().join("out");
+    run(&job, &data, &out, &[]);
+    let first = crate::part_digests(&out);
+    let fitted = std::fs::read(out.join("_fitted/steps-5.bin")).unwrap();
+    // A commit lost: resume redoes that partition with the same parameters.
+    std::fs::remove_file(out.join("_commits/part-00001.json")).unwrap();
+    let log = run(&job, &data, &out, &["--resume"]);
+    assert!(
+        log.contains("Reusing the parameters fitted before"),
+        "{log}"
+    );
+    assert_eq!(crate::part_digests(&out), first);
+    assert_eq!(
+        std::fs::read(out.join("_fitted/steps-5.bin")).unwrap(),
+        fitted
+    );
+
+    // Another job transforms with them (as scikit-learn's transform on a
+    // test set): the same z-scores, and nothing fitted.
+    let saved = dir.path().join("scaler.bin");
+    std::fs::write(&saved, &fitted).unwrap();
+    let apply = scaler_job(
+        &dir.path().join("apply"),
+        &format!("fitted = \"{}\"", saved.display()),
+    );
+    let applied = dir.path().join("applied");
+    let log = run(&apply, &data, &applied, &[]);
+    assert!(!applied.join("_fitted").exists(), "{log}");
+    let z = |out: &std::path::Path| duckdb_moments(out, "fare_amount_z");
+    assert_eq!(z(&applied), z(&out));
+}
+
+#[cfg(feature = "mpi")]
+#[test]
+fn fitted_parameters_and_output_are_byte_identical_at_one_two_and_three_ranks() {
+    let _one_at_a_time = crate::exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 20_000);
+    let job = scaler_job(&dir.path().join("fit"), "fit = true");
+    let single = dir.path().join("single");
+    run(&job, &data, &single, &[]);
+    let fitted = std::fs::read(single.join("_fitted/steps-5.bin")).unwrap();
+    for ranks in [1, 2, 3] {
+        let out = dir.path().join(format!("ranks-{ranks}"));
+        let mut cmd = crate::mpi::mpirun(
+            ranks,
+            &[
+                "run",
+                job.to_str().unwrap(),
+                "--input",
+                data.to_str().unwrap(),
+            ],
+        );
+        cmd.arg("--output").arg(&out).args(["--threads", "1"]);
+        let result = crate::mpi::run(cmd);
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        assert_eq!(
+            std::fs::read(out.join("_fitted/steps-5.bin")).unwrap(),
+            fitted,
+            "{ranks} ranks"
+        );
+        assert_eq!(
+            crate::part_digests(&out),
+            crate::part_digests(&single),
+            "{ranks} ranks"
+        );
+    }
+}
+
+#[test]
+fn fitting_a_plugin_that_does_not_fit_or_both_fitting_and_applying_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 1_000);
+    let job = crate::taxi_job(dir.path(), |t| {
+        t.replace("taxi-features.wasm\"", "taxi-features.wasm\"\nfit = true")
+    });
+    let result = crate::wasmprep_run(&job, &data, &dir.path().join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success());
+    assert!(
+        err.contains("steps[4]") && err.contains("does not fit"),
+        "{err}"
+    );
+    let both = scaler_job(&dir.path().join("both"), "fit = true\nfitted = \"x.bin\"");
+    let out = dir.path().join("out-both");
+    let err = wasmprep::job::Job::load(&both, Some("in"), Some(&out))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("steps[5]") && err.contains("exclusive"),
+        "{err}"
+    );
+}

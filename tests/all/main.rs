@@ -139,6 +139,21 @@ pub fn part_files(out: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// `wasmprep run JOB --input DATA --output OUT` with the tests' plugin
+/// cache, for a test to add to and run.
+pub fn wasmprep_run(job: &Path, data: &Path, out: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wasmprep"));
+    cmd.env("WASMPREP_CACHE_DIR", cache_dir())
+        .env("NO_COLOR", "1")
+        .arg("run")
+        .arg(job)
+        .arg("--input")
+        .arg(data)
+        .arg("--output")
+        .arg(out);
+    cmd
+}
+
 /// The part files of an output by name and sha256 (a mismatch prints short).
 pub fn part_digests(out: &Path) -> Vec<(String, String)> {
     part_files(out)

@@ -1,8 +1,9 @@
 //! A self-contained job: the job file and every plugin it runs, in one
 //! directory that can be copied to any node. Each plugin is copied to
-//! `plugins/` and pinned by its sha256; host directories granted to plugins
-//! become absolute; the input and output paths leave the file (the
-//! generated command names them, so they cannot point at the wrong place).
+//! `plugins/` and pinned by its sha256, parameters a step applies
+//! (`fitted`) to `fitted/`; host directories granted to plugins become
+//! absolute; the input and output paths leave the file (the generated
+//! command names them, so they cannot point at the wrong place).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,7 @@ pub fn write_bundle(job: &Path, dir: &Path) -> Result<Bundle> {
     let mut granted_dirs = Vec::new();
     for (index, mut step) in steps(&mut doc).into_iter().enumerate() {
         granted_dirs.extend(absolute_grants(&mut step, &base)?);
+        bundle_fitted(&mut step, index, &base, dir)?;
         if let Some(plugin) = bundle_plugin(&mut step, index, &base, dir, &mut names)? {
             plugins.push(plugin);
         }
@@ -161,6 +163,19 @@ fn bundle_plugin(
     }))
 }
 
+/// Copies the parameters a step applies (`fitted = "..."`) into
+/// `dir/fitted/` and points the step at the copy.
+fn bundle_fitted(step: &mut StepTable<'_>, index: usize, base: &Path, dir: &Path) -> Result<()> {
+    let Some(fitted) = step.text("fitted") else {
+        return Ok(());
+    };
+    let bytes = read(&resolve(base, Path::new(&fitted)))?;
+    let file = format!("fitted/steps-{index}.bin");
+    write(&dir.join(&file), &bytes)?;
+    step.set_text("fitted", &file);
+    Ok(())
+}
+
 fn step_error(index: usize, message: String) -> JobError {
     JobError::Step {
         index,
@@ -200,7 +215,11 @@ mod tests {
     fn a_bundle_pins_copies_and_renames_plugins_and_makes_granted_dirs_absolute() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for (path, bytes) in [("a/p.wasm", "one"), ("b/p.wasm", "two")] {
+        for (path, bytes) in [
+            ("a/p.wasm", "one"),
+            ("b/p.wasm", "two"),
+            ("a/params.bin", "fit"),
+        ] {
             write(&root.join(path), bytes.as_bytes()).unwrap();
         }
         std::fs::create_dir(root.join("ref")).unwrap();
@@ -212,7 +231,7 @@ mod tests {
              [output]\npath = \"out\"\n\
              [[steps]]\nplugin = \"a/p.wasm\"\ngrants = { dirs = [{ host = \"ref\", guest = \"/ref\" }] }\n\
              [[steps]]\nplugin = \"b/p.wasm\"\n\
-             [[steps]]\nplugin = \"a/p.wasm\"\n",
+             [[steps]]\nplugin = \"a/p.wasm\"\nfitted = \"a/params.bin\"\n",
         )
         .unwrap();
         let b = write_bundle(&job, &root.join("bundle")).unwrap();
@@ -239,5 +258,10 @@ mod tests {
         assert_eq!(grants.dirs[0].host, root.join("ref"));
         let text = std::fs::read_to_string(root.join("bundle/job.toml")).unwrap();
         assert!(text.contains("# mine\n"), "comments kept: {text}");
+        assert!(text.contains("fitted = \"fitted/steps-2.bin\""), "{text}");
+        assert_eq!(
+            std::fs::read(root.join("bundle/fitted/steps-2.bin")).unwrap(),
+            b"fit"
+        );
     }
 }

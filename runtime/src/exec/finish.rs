@@ -56,6 +56,7 @@ fn manifest<'a>(
         wasmprep_version: crate::version::VERSION,
         wasmprep_revision: crate::version::REVISION,
         plugins: plugins(prepared),
+        fitted: prepared.fitted.clone(),
         inputs: prepared
             .plan
             .files

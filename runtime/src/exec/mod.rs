@@ -6,6 +6,7 @@
 //! [`crate::ranks`]'s business; progress leaves as [`progress`] events.
 
 mod finish;
+pub mod fit;
 mod partition;
 pub(crate) mod pool;
 mod prepare;

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{Error, Result};
-use crate::io::output::{PluginDigest, Provenance};
+use crate::io::output::{FittedRecord, PluginDigest, Provenance};
 use crate::job::{Job, Pipeline, Plan};
 use crate::sandbox::Sandbox;
 
@@ -23,12 +23,22 @@ pub fn job_digest(job: &Job, plan: &Plan, pipeline: &Pipeline) -> Result<String>
     for step in spec.steps.iter_mut().filter(|s| s.plugin.is_some()) {
         step.plugin = Some(std::path::PathBuf::new());
         step.sha256 = None;
+        step.fitted = None;
     }
     let mut h = Sha256::new();
     h.update(crate::version::VERSION.as_bytes());
     h.update(serde_json::to_vec(&spec).expect("specs serialize"));
     for p in pipeline.plugins() {
         h.update(p.digest().as_bytes());
+    }
+    // Parameters another job fitted (`fitted = "..."`): what they are, not
+    // where they lie.
+    for step in &job.steps {
+        if let crate::job::spec::Step::Plugin(p) = step {
+            if let Some(parameters) = &p.parameters {
+                h.update(Sha256::digest(parameters));
+            }
+        }
     }
     for (file, size) in &plan.files {
         h.update(file.display().to_string().as_bytes());
@@ -82,6 +92,8 @@ pub struct Prepared {
     pub digest: String,
     /// What every part file's footer records.
     pub provenance: Provenance,
+    /// The parameters fitted by the job's fit steps (set by the fit pass).
+    pub fitted: Vec<FittedRecord>,
 }
 
 /// Plans the job and checks its pipeline: no output is touched.
@@ -107,5 +119,6 @@ pub fn prepare(job: &Job, sandbox: &Sandbox) -> Result<Prepared> {
         pipeline,
         digest,
         provenance,
+        fitted: Vec::new(),
     })
 }

@@ -9,6 +9,7 @@ pub mod spec;
 
 use std::path::{Path, PathBuf};
 
+pub(crate) use pipeline::load_plugin;
 pub(crate) use pipeline::Stage;
 pub use pipeline::{Pipeline, StagePlan};
 pub use plan::{Partition, PartitionInput, Plan};

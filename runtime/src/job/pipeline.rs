@@ -143,13 +143,17 @@ impl Pipeline {
 
 /// Loads step `index`'s plugin; a component other than the one the step
 /// pins is that step's error.
-fn load_plugin(sandbox: &Sandbox, index: usize, step: &PluginStep) -> Result<Arc<Plugin>> {
+pub(crate) fn load_plugin(
+    sandbox: &Sandbox,
+    index: usize,
+    step: &PluginStep,
+) -> Result<Arc<Plugin>> {
     let settings = PluginSettings {
         config: step.config.clone(),
         limits: step.limits.clone(),
         grants: step.grants.clone(),
         sha256: step.sha256.clone(),
-        fitted: None,
+        fitted: step.parameters.clone(),
     };
     sandbox.load(&step.path, settings).map_err(|e| match e {
         e @ crate::sandbox::Error::DigestMismatch { .. } => Error::Step {
@@ -348,11 +352,9 @@ fn needed_input(
     let mut needed: BTreeSet<String> = output.fields().iter().map(|f| f.name().clone()).collect();
     for (index, step) in steps.iter().enumerate().rev() {
         needed = match step {
-            Step::Select(columns) => columns
-                .iter()
-                .filter(|c| needed.contains(*c))
-                .cloned()
-                .collect(),
+            // A step needs the columns it names, used later or not (a
+            // select of a column that is not read fails, as would a rename).
+            Step::Select(columns) => columns.iter().cloned().collect(),
             Step::Rename(map) => needed
                 .into_iter()
                 .map(|name| {
@@ -360,8 +362,16 @@ fn needed_input(
                         .find(|(_, new)| **new == name)
                         .map_or(name, |(old, _)| old.clone())
                 })
+                .chain(map.keys().cloned())
                 .collect(),
-            Step::Cast(_) | Step::FillNull(_) => needed,
+            Step::Cast(casts) => needed
+                .into_iter()
+                .chain(casts.iter().map(|(c, _)| c.clone()))
+                .collect(),
+            Step::FillNull(fills) => needed
+                .into_iter()
+                .chain(fills.iter().map(|(c, _)| c.clone()).filter(|c| c != "*"))
+                .collect(),
             Step::Plugin(_) => {
                 let contract = plugins[&index].contract();
                 let mut before: BTreeSet<String> = needed

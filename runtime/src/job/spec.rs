@@ -136,6 +136,14 @@ pub struct StepSpec {
     /// `wasmprep lock` writes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Fit the plugin on all of the data first (a fitting plugin: see
+    /// `sdk/wit/fit.wit`), then transform with what it learned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<bool>,
+    /// Transform with parameters another job fitted (its
+    /// `_fitted/steps-N.bin`) instead of fitting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fitted: Option<PathBuf>,
 }
 
 /// Where and how to write.
@@ -210,6 +218,11 @@ pub struct PluginStep {
     pub grants: Grants,
     /// The component's sha256 the job pins (lowercase hex).
     pub sha256: Option<String>,
+    /// Whether the job fits this plugin on its data first.
+    pub fit: bool,
+    /// The fitted parameters it transforms with: read from the step's
+    /// `fitted` file, or set by the fit pass.
+    pub parameters: Option<std::sync::Arc<[u8]>>,
 }
 
 impl StepSpec {
@@ -247,9 +260,19 @@ impl StepSpec {
             && (self.config.is_some()
                 || self.limits.is_some()
                 || self.grants.is_some()
-                || self.sha256.is_some())
+                || self.sha256.is_some()
+                || self.fit.is_some()
+                || self.fitted.is_some())
         {
-            return Err("config, limits, grants and sha256 belong to plugin steps".into());
+            return Err(
+                "config, limits, grants, sha256, fit and fitted belong to plugin steps".into(),
+            );
+        }
+        if self.fit == Some(true) && self.fitted.is_some() {
+            return Err(
+                "fit = true and fitted are exclusive: fit here, or use what another job fitted"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -275,12 +298,23 @@ impl StepSpec {
             dir.host = resolve(base, &dir.host);
         }
         let sha256 = self.sha256.as_deref().map(check_sha256).transpose()?;
+        let parameters = match &self.fitted {
+            Some(file) => {
+                let file = resolve(base, file);
+                let bytes =
+                    std::fs::read(&file).map_err(|e| format!("fitted {}: {e}", file.display()))?;
+                Some(std::sync::Arc::from(bytes))
+            }
+            None => None,
+        };
         Ok(Step::Plugin(PluginStep {
             path: resolve(base, path),
             config: self.config.as_ref().map(plugin_config).unwrap_or_default(),
             limits,
             grants,
             sha256,
+            fit: self.fit == Some(true),
+            parameters,
         }))
     }
 }

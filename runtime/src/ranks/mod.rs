@@ -15,6 +15,7 @@
 //! [`Synthetic`] partitions that run in no time. [`run`] runs a job.
 
 pub mod coordinator;
+mod fit;
 mod in_process;
 pub mod messages;
 #[cfg(feature = "mpi")]
@@ -60,6 +61,8 @@ pub enum Tag {
     Final = 4,
     /// 0 → worker: a partition failed somewhere; stop between batches.
     Abort = 5,
+    /// worker → 0: the states of the partitions it fitted.
+    FitStates = 6,
 }
 
 impl Tag {
@@ -70,6 +73,7 @@ impl Tag {
             3 => Tag::Done,
             4 => Tag::Final,
             5 => Tag::Abort,
+            6 => Tag::FitStates,
             _ => return None,
         })
     }

@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use super::coordinator::{self, largest_first, Coordinator};
+use super::fit;
 use super::messages::{decode, encode, failed_elsewhere, Done, Failure, Start};
 use super::worker::{self, Worker};
 use super::{Tag, Transport};
@@ -25,6 +26,7 @@ pub fn run(
 ) -> Result<Summary> {
     let cx = Context {
         job,
+        sandbox,
         options,
         transport,
         started: Instant::now(),
@@ -41,6 +43,7 @@ pub fn run(
 #[derive(Clone, Copy)]
 struct Context<'a> {
     job: &'a Job,
+    sandbox: &'a Sandbox,
     options: &'a RunOptions,
     transport: &'a dyn Transport,
     started: Instant,
@@ -77,6 +80,16 @@ fn lead(cx: &Context<'_>, prepared: Result<Prepared>) -> Result<Summary> {
     let (job, options, transport, started) = (cx.job, cx.options, cx.transport, cx.started);
     let (prepared, out, kept) = start(job, prepared, options, transport)?;
     crate::crash::point("output-opened");
+    // Fit steps run once every rank has checked it sees this job.
+    let prepared = if transport.all_ok(true) {
+        let keep = fit::Keep {
+            out: &out,
+            resumed: !kept.is_empty(),
+        };
+        fit::fit_steps(job, cx.sandbox, prepared, options, transport, Some(keep))?
+    } else {
+        prepared
+    };
     for (file, reason) in &prepared.plan.skipped {
         tracing::info!(file = %file.display(), reason, "Not reading a file of the input.");
     }
@@ -211,7 +224,10 @@ fn follow(cx: &Context<'_>, prepared: Result<Prepared>) -> Result<Summary> {
             "rank 0 could not start the job: {e}"
         )));
     }
-    let prepared = match check(rank, prepared, &start) {
+    let checked = check(rank, prepared, &start);
+    let ready = transport.all_ok(checked.is_ok());
+    let prepared = match checked {
+        Ok(p) if ready => fit::fit_steps(job, cx.sandbox, p, options, transport, None)?,
         Ok(p) => p,
         Err(failure) => {
             // Report, then wait for the end.

@@ -177,6 +177,8 @@ pub fn run(args: Args, cache: ModuleCache) -> anyhow::Result<ExitCode> {
         limits: Default::default(),
         grants: Default::default(),
         sha256: None,
+        fit: false,
+        parameters: None,
     });
     let (schema, csv) = input_schema(&args)?;
     let pipeline = Pipeline::build(&sandbox, &[step], &schema)?;

@@ -5,6 +5,7 @@
 //!   part-00000.parquet ...       one per partition, complete or absent
 //!   _rejected/part-00000.csv     quarantined rows, when there are any
 //!   _commits/part-00000.json     per-partition commit records
+//!   _fitted/steps-3.bin, .json   parameters a fit step learned (and their JSON view)
 //!   _manifest.json               job digest, plugin digests, per-partition counts
 //!   _SUCCESS                     written last
 //! ```
@@ -13,6 +14,14 @@ pub const MANIFEST: &str = "_manifest.json";
 pub const SUCCESS: &str = "_SUCCESS";
 pub const COMMITS: &str = "_commits";
 pub const REJECTED: &str = "_rejected";
+pub const FITTED: &str = "_fitted";
+
+/// The parameters fitted for step `index`, relative to the output
+/// directory, and their JSON view.
+pub fn fitted_files(index: usize) -> (String, String) {
+    let stem = format!("{FITTED}/steps-{index}");
+    (format!("{stem}.bin"), format!("{stem}.json"))
+}
 
 /// The stem every file of partition `id` shares: `part-00042`.
 pub fn part_stem(id: usize) -> String {
@@ -42,6 +51,7 @@ pub fn is_ours(name: &str) -> bool {
         || name == SUCCESS
         || name == COMMITS
         || name == REJECTED
+        || name == FITTED
         || name.starts_with(".tmp-")
         || name.starts_with(".part-")
 }

@@ -35,6 +35,19 @@ pub struct PluginRecord {
     pub sha256: String,
 }
 
+/// Parameters a fit step learned, as the output keeps them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FittedRecord {
+    /// The step's index in the job's steps.
+    pub step: usize,
+    /// Under the output directory: `_fitted/steps-3.bin`.
+    pub file: String,
+    pub sha256: String,
+    /// The plugin's JSON view of them, beside them, if it offers one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json: Option<String>,
+}
+
 /// An input file and its size.
 #[derive(Clone, Debug, Serialize)]
 pub struct InputRecord {
@@ -62,6 +75,9 @@ pub struct Manifest<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wasmprep_revision: Option<&'static str>,
     pub plugins: Vec<PluginRecord>,
+    /// What the job's fit steps learned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fitted: Vec<FittedRecord>,
     pub inputs: Vec<InputRecord>,
     pub schema: Vec<FieldRecord>,
     pub partitions: &'a [PartitionCommit],

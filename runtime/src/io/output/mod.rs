@@ -17,8 +17,8 @@ use super::{Error, Result};
 use atomic::{io_err, write_atomic_at};
 pub use atomic::{size_and_sha256, write_atomic};
 pub use commit::PartitionCommit;
-pub use layout::{COMMITS, MANIFEST, REJECTED, SUCCESS};
-pub use manifest::{FieldRecord, InputRecord, Manifest, PluginRecord, Totals};
+pub use layout::{COMMITS, FITTED, MANIFEST, REJECTED, SUCCESS};
+pub use manifest::{FieldRecord, FittedRecord, InputRecord, Manifest, PluginRecord, Totals};
 pub use part::{PartWriter, PluginDigest, Provenance, PROVENANCE_PREFIX};
 pub use quarantine::{Quarantine, QuarantineFormat};
 
