@@ -18,7 +18,7 @@ MLFLOW_VERSION := 3.17.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test test-python test-go test-zig js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler deploy-azureml clean
+.PHONY: help deps plugins build demo test test-python test-go test-zig js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler bench-fit deploy-azureml clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -36,6 +36,7 @@ help:
 	@echo "make bench-kits    the per-language cost table (fare per km in every kit's language vs native Rust)"
 	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
 	@echo "make bench-mpi     the NYC-taxi job on 1, 2 and 4 MPI ranks"
+	@echo "make bench-fit     the fit passes of jobs/nyc-taxi-fit against the transform pass"
 	@echo "make bench-scheduler  rank 0's hand-out rate and worker idle time, 64-1024 simulated ranks"
 
 # Installs only what is missing, so it is cheap to run again.
@@ -140,7 +141,7 @@ test-js: js-deps
 	cd sdk/js && node --test test/*.test.js
 	@for p in $(JS_PLUGINS); do echo "cd $$p && node --test"; (cd $$p && node --test) || exit 1; done
 
-WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p standard-scaler -p test-passthrough -p test-misbehave -p test-forbidden-import
+WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p standard-scaler -p quantile-bins -p test-passthrough -p test-misbehave -p test-forbidden-import
 
 lint: deps
 	$(CARGO) fmt --all --check
@@ -180,6 +181,10 @@ deploy-azureml: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
 	target/release/wasmprep deploy azureml jobs/nyc-taxi/job.toml --out target/deploy/azureml \
 	  --instances 4 --processes-per-instance 8 --input $(NYC_TAXI_AZUREML_INPUT)
+
+bench-fit: deps
+	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
+	$(VENV)/bin/python bench/fit.py
 
 bench-duckdb: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts

@@ -208,11 +208,15 @@ fn run(
 /// DuckDB's count, mean and population deviation of `column` in an output
 /// (the rows the fit saw: the cleaned ones).
 fn duckdb_moments(out: &std::path::Path, column: &str) -> (u64, f64, f64) {
-    let query = format!(
+    duckdb_row(&format!(
         "select count({column}), avg({column}::double), stddev_pop({column}::double) \
          from '{}/part-*.parquet'",
         out.display()
-    );
+    ))
+}
+
+/// The first row of a DuckDB query (DuckDB from `.venv`), read as `T`.
+fn duckdb_row<T: serde::de::DeserializeOwned>(query: &str) -> T {
     let result = std::process::Command::new(crate::root().join(".venv/bin/python"))
         .args([
             "-c",
@@ -226,8 +230,7 @@ fn duckdb_moments(out: &std::path::Path, column: &str) -> (u64, f64, f64) {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let row: (u64, f64, f64) = serde_json::from_slice(&result.stdout).unwrap();
-    row
+    serde_json::from_slice(&result.stdout).unwrap()
 }
 
 #[test]
@@ -302,20 +305,107 @@ fn a_resumed_run_reuses_its_parameters_and_another_job_applies_them() {
     let applied = dir.path().join("applied");
     let log = run(&apply, &data, &applied, &[]);
     assert!(!applied.join("_fitted").exists(), "{log}");
-    let z = |out: &std::path::Path| duckdb_moments(out, "fare_amount_z");
-    assert_eq!(z(&applied), z(&out));
+    let z = |out: &std::path::Path| {
+        format!(
+            "select fare_amount_z from '{}/part-*.parquet'",
+            out.display()
+        )
+    };
+    let differ = duckdb_pair(&format!(
+        "select (select count(*) from ({a} except all {b}))::double, \
+         (select count(*) from ({b} except all {a}))::double",
+        a = z(&applied),
+        b = z(&out)
+    ));
+    assert_eq!(differ, (0.0, 0.0), "the same z-scores, value for value");
+}
+
+/// jobs/nyc-taxi-fit/job.toml in `dir`, plugin paths absolute, in small
+/// partitions.
+fn nyc_taxi_fit_job(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(crate::root().join("jobs/nyc-taxi-fit/job.toml")).unwrap();
+    let plugins = crate::root().join("target/plugins");
+    let text = text
+        .replace("../../target/plugins", &plugins.display().to_string())
+        .replace("partition_mib = 64", "partition_mib = 0.3");
+    let path = dir.join("nyc-taxi-fit.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Checks an output of the NYC-taxi fit job against DuckDB's exact figures
+/// over the same rows: the scaler's mean and deviation, the decile
+/// boundaries' ranks within the rank error the sketch reports.
+fn check_against_duckdb(out: &std::path::Path) {
+    let scaler: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-5.json")).unwrap())
+            .unwrap();
+    for (i, column) in ["fare_amount", "trip_distance"].into_iter().enumerate() {
+        let (count, mean, std) = duckdb_moments(out, column);
+        let fitted = &scaler["columns"][i];
+        assert_eq!(fitted["count"].as_u64(), Some(count));
+        let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+        assert!(
+            rel(fitted["mean"].as_f64().unwrap(), mean) <= 1e-9,
+            "{fitted} vs {mean}"
+        );
+        assert!(
+            rel(fitted["std"].as_f64().unwrap(), std) <= 1e-9,
+            "{fitted} vs {std}"
+        );
+    }
+    let bins: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-6.json")).unwrap())
+            .unwrap();
+    let eps = bins["rank_error"].as_f64().unwrap();
+    assert!(eps < 0.02, "{bins}");
+    for (j, b) in bins["boundaries"].as_array().unwrap().iter().enumerate() {
+        let b = b.as_f64().unwrap();
+        let q = (j + 1) as f64 / 10.0;
+        let query = format!(
+            "select avg((h_distance::double < {b:?})::int), avg((h_distance::double <= {b:?})::int) \
+             from '{}/part-*.parquet'",
+            out.display()
+        );
+        let (below, at_or_below) = duckdb_pair(&query);
+        assert!(
+            below <= q + eps && at_or_below >= q - eps,
+            "decile {q}: {b} has rank {below}..{at_or_below}, bound {eps}"
+        );
+    }
+}
+
+fn duckdb_pair(query: &str) -> (f64, f64) {
+    duckdb_row(query)
+}
+
+#[test]
+fn the_nyc_taxi_fit_job_matches_duckdb() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 30_000);
+    let job = nyc_taxi_fit_job(dir.path());
+    let out = dir.path().join("out");
+    run(&job, &data, &out, &[]);
+    check_against_duckdb(&out);
+    let deciles = duckdb_pair(&format!(
+        "select min(h_distance_decile)::double, max(h_distance_decile)::double from '{}/part-*.parquet'",
+        out.display()
+    ));
+    assert_eq!(deciles, (0.0, 9.0));
 }
 
 #[cfg(feature = "mpi")]
 #[test]
-fn fitted_parameters_and_output_are_byte_identical_at_one_two_and_three_ranks() {
+fn the_nyc_taxi_fit_job_is_byte_identical_at_one_two_and_three_ranks() {
     let _one_at_a_time = crate::exclusive();
     let dir = tempfile::tempdir().unwrap();
-    let data = sample(dir.path(), 20_000);
-    let job = scaler_job(&dir.path().join("fit"), "fit = true");
+    let data = sample(dir.path(), 30_000);
+    let job = nyc_taxi_fit_job(dir.path());
     let single = dir.path().join("single");
     run(&job, &data, &single, &[]);
-    let fitted = std::fs::read(single.join("_fitted/steps-5.bin")).unwrap();
+    let fitted = |out: &std::path::Path| {
+        [5, 6].map(|s| std::fs::read(out.join(format!("_fitted/steps-{s}.bin"))).unwrap())
+    };
     for ranks in [1, 2, 3] {
         let out = dir.path().join(format!("ranks-{ranks}"));
         let mut cmd = crate::mpi::mpirun(
@@ -334,16 +424,13 @@ fn fitted_parameters_and_output_are_byte_identical_at_one_two_and_three_ranks() 
             "{}",
             String::from_utf8_lossy(&result.stderr)
         );
-        assert_eq!(
-            std::fs::read(out.join("_fitted/steps-5.bin")).unwrap(),
-            fitted,
-            "{ranks} ranks"
-        );
+        assert_eq!(fitted(&out), fitted(&single), "{ranks} ranks");
         assert_eq!(
             crate::part_digests(&out),
             crate::part_digests(&single),
             "{ranks} ranks"
         );
+        check_against_duckdb(&out);
     }
 }
 

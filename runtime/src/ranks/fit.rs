@@ -113,6 +113,7 @@ fn step(
             json,
         });
     }
+    let started = std::time::Instant::now();
     let local = FitPass::new(sandbox, steps, index, prepared).and_then(|pass| {
         let mine = share(prepared, transport.rank(), transport.size());
         let states = pass.states(job, &mine, options.threads, options.batch_rows)?;
@@ -128,8 +129,18 @@ fn step(
     }
     let (pass, states) = local.expect("checked on every rank");
     let word = if transport.rank() == 0 {
+        let own: usize = states.iter().map(|(_, s)| s.len()).sum();
         let all = gather(transport, states)?;
         let fitted = pass.finish(&all);
+        let total: usize = all.iter().map(|(_, s)| s.len()).sum();
+        tracing::info!(
+            step = index,
+            seconds = started.elapsed().as_secs_f64(),
+            partitions = all.len(),
+            state_bytes = total,
+            gathered_bytes = total - own,
+            "Fitted."
+        );
         let result = fitted
             .as_ref()
             .map(|f| (b64().encode(&f.parameters), f.json.clone()))
