@@ -151,8 +151,6 @@ impl FitPass {
             fitter,
             plan: &self.plan,
             step: self.step,
-            name: name.clone(),
-            batches: 0,
             state,
         };
         stream(&mut source, steps, &name, stop, &mut sink).map_err(fail)?;
@@ -177,25 +175,16 @@ struct FitSink<'a> {
     fitter: &'a mut Fitter,
     plan: &'a StepPlan,
     step: usize,
-    name: String,
-    batches: usize,
     state: Vec<u8>,
 }
 
 impl Sink for FitSink<'_> {
     fn rejected(&mut self, _row: RowError) {}
 
-    fn write(&mut self, batch: RecordBatch) -> Result<()> {
-        let at = BatchLocation {
-            source: self.name.clone(),
-            batch: self.batches,
-            first_row: 0,
-            rows: batch.num_rows(),
-        };
-        self.batches += 1;
+    fn write(&mut self, batch: RecordBatch, at: &BatchLocation) -> Result<()> {
         self.state = self
             .fitter
-            .update(&self.state, self.plan, &batch, &at)
+            .update(&self.state, self.plan, &batch, at)
             .map_err(|e| step_error(self.step, e))?;
         Ok(())
     }

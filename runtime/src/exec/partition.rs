@@ -12,6 +12,7 @@ use super::{Prepared, Result};
 use crate::io::csv::RowError;
 use crate::io::output::{OutputDir, PartWriter, PartitionCommit, Quarantine};
 use crate::job::{Job, Partition};
+use crate::sandbox::BatchLocation;
 
 /// A partition's part file and quarantined rows, as the stream's sink.
 struct PartSink {
@@ -24,7 +25,7 @@ impl Sink for PartSink {
         self.quarantine.push(&row);
     }
 
-    fn write(&mut self, batch: RecordBatch) -> Result<()> {
+    fn write(&mut self, batch: RecordBatch, _at: &BatchLocation) -> Result<()> {
         self.writer.write(&batch)?;
         crate::crash::point("batch-written");
         Ok(())

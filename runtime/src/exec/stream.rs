@@ -28,10 +28,10 @@ pub struct Streamed {
 }
 
 /// Where the batches go: rejected rows, and what the steps make of each
-/// batch (never empty).
+/// batch (never empty), with where the batch it came from was read.
 pub trait Sink {
     fn rejected(&mut self, row: RowError);
-    fn write(&mut self, batch: RecordBatch) -> Result<()>;
+    fn write(&mut self, batch: RecordBatch, at: &BatchLocation) -> Result<()>;
 }
 
 /// Streams `source` through `steps` into `sink`, batch by batch, checking
@@ -65,7 +65,7 @@ pub fn stream(
         counts.step_time += started.elapsed();
         counts.rows_out += out.num_rows() as u64;
         if out.num_rows() > 0 {
-            sink.write(out)?;
+            sink.write(out, &at)?;
         }
     }
     source

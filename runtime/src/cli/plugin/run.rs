@@ -249,7 +249,11 @@ impl Sink for Output {
         unreachable!("plugin run reads with BadRows::Fail")
     }
 
-    fn write(&mut self, batch: RecordBatch) -> wasmprep::exec::Result<()> {
+    fn write(
+        &mut self,
+        batch: RecordBatch,
+        _at: &wasmprep::sandbox::BatchLocation,
+    ) -> wasmprep::exec::Result<()> {
         match self {
             Output::File(f) => f.write(&batch),
             Output::Table(batches) => {
