@@ -5,6 +5,7 @@
 //! partition order) and finishing them is [`FitPass::finish`]; which rank
 //! fits which partition is [`crate::ranks`]'s business.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -51,7 +52,7 @@ impl FitPass {
             .iter()
             .map(|c| c.name.clone())
             .collect();
-        let mut prefix_steps = steps[..step].to_vec();
+        let mut prefix_steps = needed_steps(sandbox, &steps[..step], &inputs)?;
         prefix_steps.push(Step::Select(inputs));
         let pipeline = Pipeline::build(sandbox, &prefix_steps, &prepared.plan.schema)?;
         let plan = fitter
@@ -167,6 +168,31 @@ impl FitPass {
         }
         fitter.finish(&merged).map_err(fail)
     }
+}
+
+/// The steps before a fit, less the plugins it does not need: a plugin step
+/// that neither filters rows nor writes a column the fit (or a step between)
+/// uses becomes a step that does nothing (an empty rename, so every step
+/// keeps its index in errors). The NYC-taxi scaler's fit needs taxi-clean,
+/// which filters, but not taxi-features.
+fn needed_steps(sandbox: &Sandbox, steps: &[Step], inputs: &[String]) -> Result<Vec<Step>> {
+    let mut needed: BTreeSet<String> = inputs.iter().cloned().collect();
+    let mut kept = steps.to_vec();
+    for (index, step) in steps.iter().enumerate().rev() {
+        let plugin = match step {
+            Step::Plugin(p) => Some(crate::job::load_plugin(sandbox, index, p)?),
+            _ => None,
+        };
+        if let Some(plugin) = &plugin {
+            let c = plugin.contract();
+            if !c.filters && !c.outputs.iter().any(|o| needed.contains(&o.name)) {
+                kept[index] = Step::Rename(BTreeMap::new());
+                continue;
+            }
+        }
+        needed = crate::job::needed_before(step, needed, plugin.as_ref().map(|p| p.contract()));
+    }
+    Ok(kept)
 }
 
 /// Folds each batch the prefix hands on into the partition's state; rows

@@ -9,8 +9,8 @@ pub mod spec;
 
 use std::path::{Path, PathBuf};
 
-pub(crate) use pipeline::load_plugin;
 pub(crate) use pipeline::Stage;
+pub(crate) use pipeline::{load_plugin, needed_before};
 pub use pipeline::{Pipeline, StagePlan};
 pub use plan::{Partition, PartitionInput, Plan};
 pub use spec::{BadRowPolicy, Format, JobSpec, QuarantineFormat, Step};

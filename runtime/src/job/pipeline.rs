@@ -351,37 +351,46 @@ fn needed_input(
     let output = bound.last().map_or(input, |(_, schema)| schema.as_ref());
     let mut needed: BTreeSet<String> = output.fields().iter().map(|f| f.name().clone()).collect();
     for (index, step) in steps.iter().enumerate().rev() {
-        needed = match step {
-            // A step needs the columns it names, used later or not (a
-            // select of a column that is not read fails, as would a rename).
-            Step::Select(columns) => columns.iter().cloned().collect(),
-            Step::Rename(map) => needed
-                .into_iter()
-                .map(|name| {
-                    map.iter()
-                        .find(|(_, new)| **new == name)
-                        .map_or(name, |(old, _)| old.clone())
-                })
-                .chain(map.keys().cloned())
-                .collect(),
-            Step::Cast(casts) => needed
-                .into_iter()
-                .chain(casts.iter().map(|(c, _)| c.clone()))
-                .collect(),
-            Step::FillNull(fills) => needed
-                .into_iter()
-                .chain(fills.iter().map(|(c, _)| c.clone()).filter(|c| c != "*"))
-                .collect(),
-            Step::Plugin(_) => {
-                let contract = plugins[&index].contract();
-                let mut before: BTreeSet<String> = needed
-                    .into_iter()
-                    .filter(|n| !contract.outputs.iter().any(|o| &o.name == n))
-                    .collect();
-                before.extend(contract.inputs.iter().map(|i| i.name.clone()));
-                before
-            }
-        };
+        needed = needed_before(step, needed, plugins.get(&index).map(|p| p.contract()));
     }
     needed
+}
+
+/// The columns `step` needs to give `needed` (its plugin's contract, for a
+/// plugin step). A step needs the columns it names, used later or not (a
+/// select of a column that is not read fails, as would a rename).
+pub(crate) fn needed_before(
+    step: &Step,
+    needed: BTreeSet<String>,
+    contract: Option<&crate::sandbox::PluginContract>,
+) -> BTreeSet<String> {
+    match step {
+        Step::Select(columns) => columns.iter().cloned().collect(),
+        Step::Rename(map) => needed
+            .into_iter()
+            .map(|name| {
+                map.iter()
+                    .find(|(_, new)| **new == name)
+                    .map_or(name, |(old, _)| old.clone())
+            })
+            .chain(map.keys().cloned())
+            .collect(),
+        Step::Cast(casts) => needed
+            .into_iter()
+            .chain(casts.iter().map(|(c, _)| c.clone()))
+            .collect(),
+        Step::FillNull(fills) => needed
+            .into_iter()
+            .chain(fills.iter().map(|(c, _)| c.clone()).filter(|c| c != "*"))
+            .collect(),
+        Step::Plugin(_) => {
+            let contract = contract.expect("plugin steps come with their contract");
+            let mut before: BTreeSet<String> = needed
+                .into_iter()
+                .filter(|n| !contract.outputs.iter().any(|o| &o.name == n))
+                .collect();
+            before.extend(contract.inputs.iter().map(|i| i.name.clone()));
+            before
+        }
+    }
 }
