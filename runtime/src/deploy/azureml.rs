@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use super::bundle::{write_bundle, Bundle, JOB_FILE};
 use super::image::{dockerfile, Image, BUILD_PACKAGES};
 use super::text::yaml;
-use super::{absolute, Error, OutDir, Result, Source, MARKER};
+use super::{absolute, Error, OutDir, Result, Source};
 
 /// Azure ML's Open MPI image, the base of the environment.
 pub const BASE_IMAGE: &str = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest";
@@ -71,7 +71,7 @@ pub fn generate(job: &Path, out: &Path, options: &Options) -> Result<Deployment>
         &environment_yml(options, &version),
     )?;
     dir.write("environment/Dockerfile", &environment_dockerfile(options))?;
-    dir.write("README.md", &readme(&bundle, options, &version))?;
+    dir.write_readme(&readme(&bundle, options, &version), &bundle)?;
     let dir = dir.commit()?;
     Ok(Deployment {
         job_yml: dir.join("job.yml"),
@@ -244,8 +244,8 @@ fn environment_dockerfile(options: &Options) -> String {
 }
 
 fn readme(bundle: &Bundle, options: &Options, version: &str) -> String {
-    let mut r = format!(
-        "{MARKER}\n# `{name}` on Azure ML\n\n\
+    format!(
+        "# `{name}` on Azure ML\n\n\
          Generated from `{origin}` by wasmprep {line}.\n\n\
          - `job.yml`: a command job, {instances} instance(s) x {procs} MPI process(es) on `{compute}`;\n\
          - `bundle/`: the job's code: `job.toml` and its plugins, each pinned by sha256;\n\
@@ -270,9 +270,5 @@ fn readme(bundle: &Bundle, options: &Options, version: &str) -> String {
         compute = compute(options),
         env = options.environment,
         rev = options.source.rev,
-    );
-    if !bundle.granted_dirs.is_empty() {
-        r += &super::granted_note(&bundle.granted_dirs);
-    }
-    r
+    )
 }

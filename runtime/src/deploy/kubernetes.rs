@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use super::bundle::{write_bundle, Bundle, JOB_FILE};
 use super::image::{dockerfile, Image, BUILD_PACKAGES};
 use super::text::yaml;
-use super::{Error, OutDir, Result, Source, MARKER};
+use super::{Error, OutDir, Result, Source};
 
 /// The base of both stages: Debian 12 and its Open MPI (4.1).
 pub const BASE_IMAGE: &str = "debian:bookworm-slim";
@@ -77,7 +77,7 @@ pub fn generate(job: &Path, out: &Path, options: &Options) -> Result<Deployment>
     };
     dir.write("mpijob.yaml", &mpijob(&bundle, options, &spec))?;
     dir.write("Dockerfile", &image_dockerfile(options))?;
-    dir.write("README.md", &readme(&bundle, options, &spec))?;
+    dir.write_readme(&readme(&bundle, options, &spec), &bundle)?;
     let dir = dir.commit()?;
     Ok(Deployment {
         mpijob: dir.join("mpijob.yaml"),
@@ -227,8 +227,8 @@ fn image_dockerfile(options: &Options) -> String {
 }
 
 fn readme(bundle: &Bundle, options: &Options, spec: &Spec<'_>) -> String {
-    let mut r = format!(
-        "{MARKER}\n# `{}` on Kubernetes (Kubeflow MPI Operator)\n\n\
+    format!(
+        "# `{}` on Kubernetes (Kubeflow MPI Operator)\n\n\
          Generated from `{}` by wasmprep {}.\n\n\
          ```sh\n\
          docker build -t {image} .     # in this directory\n\
@@ -249,9 +249,5 @@ fn readme(bundle: &Bundle, options: &Options, spec: &Spec<'_>) -> String {
         mount = options.mount,
         input = spec.input,
         output = spec.output,
-    );
-    if !bundle.granted_dirs.is_empty() {
-        r += &super::granted_note(&bundle.granted_dirs);
-    }
-    r
+    )
 }

@@ -89,6 +89,17 @@ impl OutDir {
         write(&self.path(relative), text.as_bytes())
     }
 
+    /// Writes the deployment's README.md: the marker that lets `wasmprep
+    /// deploy` replace the directory later, `body`, and the note on host
+    /// directories the bundle's plugins are granted, if any.
+    pub fn write_readme(&self, body: &str, bundle: &bundle::Bundle) -> Result<()> {
+        let mut text = format!("{MARKER}\n{body}");
+        if !bundle.granted_dirs.is_empty() {
+            text += &granted_note(&bundle.granted_dirs);
+        }
+        self.write("README.md", &text)
+    }
+
     /// Replaces the target with what was written.
     pub fn commit(self) -> Result<PathBuf> {
         let old = self.staging.with_extension("old");
@@ -149,7 +160,7 @@ pub(crate) fn io(path: &Path, source: std::io::Error) -> Error {
 
 /// The README note on host directories granted to plugins, which no bundle
 /// carries.
-pub(crate) fn granted_note(dirs: &[PathBuf]) -> String {
+fn granted_note(dirs: &[PathBuf]) -> String {
     let list: Vec<String> = dirs.iter().map(|d| format!("`{}`", d.display())).collect();
     format!(
         "\nPlugins are granted host directories that are not in the bundle; they must\n\

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::bundle::{write_bundle, Bundle, JOB_FILE};
 use super::text::shell;
-use super::{absolute, Error, OutDir, Result, MARKER};
+use super::{absolute, Error, OutDir, Result};
 
 /// What the job asks Slurm for.
 #[derive(Clone, Debug)]
@@ -70,7 +70,7 @@ pub fn generate(job: &Path, out: &Path, options: &Options) -> Result<Deployment>
     let script = script(&bundle, options, &target, &wasmprep, &input, &output);
     dir.write("job.sbatch", &script)?;
     std::fs::create_dir_all(dir.path("logs")).map_err(|e| super::io(&dir.path("logs"), e))?;
-    dir.write("README.md", &readme(&bundle, &target))?;
+    dir.write_readme(&readme(&bundle, &target), &bundle)?;
     let mut warnings = Vec::new();
     for (what, path) in [("the wasmprep binary", &wasmprep), ("the input", &input)] {
         if !path.exists() {
@@ -187,8 +187,8 @@ fn script(
 }
 
 fn readme(bundle: &Bundle, dir: &Path) -> String {
-    let mut r = format!(
-        "{MARKER}\n# `{}` on Slurm\n\n\
+    format!(
+        "# `{}` on Slurm\n\n\
          Generated from `{}` by wasmprep {}.\n\n\
          ```sh\nsbatch {}\n```\n\n\
          `job.sbatch` names every path absolutely (this directory must be on a file system\n\
@@ -200,9 +200,5 @@ fn readme(bundle: &Bundle, dir: &Path) -> String {
         bundle.origin.display(),
         crate::version::LINE,
         dir.join("job.sbatch").display()
-    );
-    if !bundle.granted_dirs.is_empty() {
-        r += &super::granted_note(&bundle.granted_dirs);
-    }
-    r
+    )
 }
