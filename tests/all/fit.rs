@@ -205,6 +205,30 @@ fn run(
     err
 }
 
+/// The standard-scaler's parameters in an output (steps[5] of the NYC-taxi
+/// jobs) against DuckDB's exact mean and population deviation over the same
+/// rows: relative error at most 1e-9.
+fn check_scaler_against_duckdb(out: &std::path::Path) {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-5.json")).unwrap())
+            .unwrap();
+    for (i, column) in ["fare_amount", "trip_distance"].into_iter().enumerate() {
+        let fitted = &json["columns"][i];
+        assert_eq!(fitted["column"], column);
+        let (count, mean, std) = duckdb_moments(out, column);
+        assert_eq!(fitted["count"].as_u64(), Some(count));
+        let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+        assert!(
+            rel(fitted["mean"].as_f64().unwrap(), mean) <= 1e-9,
+            "{fitted} vs {mean}"
+        );
+        assert!(
+            rel(fitted["std"].as_f64().unwrap(), std) <= 1e-9,
+            "{fitted} vs {std}"
+        );
+    }
+}
+
 /// DuckDB's count, mean and population deviation of `column` in an output
 /// (the rows the fit saw: the cleaned ones).
 fn duckdb_moments(out: &std::path::Path, column: &str) -> (u64, f64, f64) {
@@ -246,23 +270,8 @@ fn a_fit_step_learns_from_all_partitions_what_duckdb_computes() {
     assert_eq!(record["step"], 5);
     let bin = std::fs::read(out.join(record["file"].as_str().unwrap())).unwrap();
     assert_eq!(record["sha256"], wasmprep::sandbox::component_digest(&bin));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-5.json")).unwrap())
-            .unwrap();
-    for (i, column) in ["fare_amount", "trip_distance"].into_iter().enumerate() {
-        let fitted = &json["columns"][i];
-        assert_eq!(fitted["column"], column);
-        let (count, mean, std) = duckdb_moments(&out, column);
-        assert_eq!(fitted["count"].as_u64(), Some(count));
-        let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
-        assert!(
-            rel(fitted["mean"].as_f64().unwrap(), mean) <= 1e-9,
-            "{fitted} vs {mean}"
-        );
-        assert!(
-            rel(fitted["std"].as_f64().unwrap(), std) <= 1e-9,
-            "{fitted} vs {std}"
-        );
+    check_scaler_against_duckdb(&out);
+    for column in ["fare_amount", "trip_distance"] {
         // The transform used them: the z-scores have mean 0 and deviation 1.
         let (_, z_mean, z_std) = duckdb_moments(&out, &format!("{column}_z"));
         assert!(
@@ -337,23 +346,7 @@ fn nyc_taxi_fit_job(dir: &std::path::Path) -> std::path::PathBuf {
 /// over the same rows: the scaler's mean and deviation, the decile
 /// boundaries' ranks within the rank error the sketch reports.
 fn check_against_duckdb(out: &std::path::Path) {
-    let scaler: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-5.json")).unwrap())
-            .unwrap();
-    for (i, column) in ["fare_amount", "trip_distance"].into_iter().enumerate() {
-        let (count, mean, std) = duckdb_moments(out, column);
-        let fitted = &scaler["columns"][i];
-        assert_eq!(fitted["count"].as_u64(), Some(count));
-        let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
-        assert!(
-            rel(fitted["mean"].as_f64().unwrap(), mean) <= 1e-9,
-            "{fitted} vs {mean}"
-        );
-        assert!(
-            rel(fitted["std"].as_f64().unwrap(), std) <= 1e-9,
-            "{fitted} vs {std}"
-        );
-    }
+    check_scaler_against_duckdb(out);
     let bins: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-6.json")).unwrap())
             .unwrap();
