@@ -7,7 +7,8 @@ Runs, alternating, on the same generated data: the seed's job
 steps, then standard-scaler and quantile-bins, each fitted on all of the
 data first). Prints each one's best time and, from wasmprep's own log
 ("Fitted." lines), each fit pass's time as a share of the transform pass
-(goal: at most 40 % each, thanks to reading only the columns the fit needs),
+(goal: at most 40 %, thanks to reading only the columns the fits need; the
+job's two fits share one pass),
 and the states gathered on rank 0 (the merge traffic: bytes per rank).
 Needs `make build plugins`.
 """
@@ -25,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WASMPREP = os.path.join(ROOT, "target", "release", "wasmprep")
 MPIRUN = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
           "--mca", "pml", "ob1", "--mca", "btl", "self,vader"]
-FITTED = re.compile(r'Fitted\. step=(\d+) seconds=([0-9.e-]+) partitions=(\d+) state_bytes=(\d+) gathered_bytes=(\d+)')
+FITTED = re.compile(r'Fitted\. steps=([0-9,]+) seconds=([0-9.e-]+) partitions=(\d+) state_bytes=(\d+) gathered_bytes=(\d+)')
 
 
 def job_file(work, name):
@@ -49,7 +50,7 @@ def run(job, data, out, ranks, report, cache):
         sys.exit(result.stderr)
     with open(report) as f:
         seconds = json.load(f)["seconds"]
-    fits = [tuple(float(x) for x in m.groups()) for m in FITTED.finditer(result.stderr)]
+    fits = [(m.group(1),) + tuple(float(x) for x in m.groups()[1:]) for m in FITTED.finditer(result.stderr)]
     return seconds, fits
 
 
@@ -82,8 +83,8 @@ def main():
             print(f"\n{args.rows:,} rows, {ranks} rank(s), best of {args.runs}")
             print(f"  transform only:        {base:7.2f} s")
             print(f"  fit, then transform:   {total:7.2f} s  ({total / base:.2f}x)")
-            for step, seconds, partitions, state, gathered in fits:
-                print(f"    fit pass of steps[{int(step)}]: {seconds:6.2f} s = {100 * seconds / transform:4.0f} % "
+            for steps, seconds, partitions, state, gathered in fits:
+                print(f"    fit pass of steps {steps}: {seconds:6.2f} s = {100 * seconds / transform:4.0f} % "
                       f"of its transform pass ({transform:.2f} s); {int(partitions)} states, "
                       f"{int(state):,} bytes, {int(gathered) / max(ranks - 1, 1):,.0f} bytes from each other rank")
     finally:

@@ -347,25 +347,51 @@ fn nyc_taxi_fit_job(dir: &std::path::Path) -> std::path::PathBuf {
 /// boundaries' ranks within the rank error the sketch reports.
 fn check_against_duckdb(out: &std::path::Path) {
     check_scaler_against_duckdb(out);
+    check_deciles(out, 6, "h_distance");
+}
+
+/// The quantile-bins boundaries fitted by step `step` on `column`, against
+/// the exact ranks DuckDB gives them in the output (the rows the fit saw):
+/// within the rank error the sketch reports.
+fn check_deciles(out: &std::path::Path, step: usize, column: &str) {
+    let path = out.join(format!("_fitted/steps-{step}.json"));
     let bins: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-6.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(bins["column"], column);
     let eps = bins["rank_error"].as_f64().unwrap();
     assert!(eps < 0.02, "{bins}");
-    for (j, b) in bins["boundaries"].as_array().unwrap().iter().enumerate() {
-        let b = b.as_f64().unwrap();
+    // The boundaries as written: serde_json's reading of a float can be an
+    // ulp off, and the data has ties.
+    let text = std::fs::read_to_string(out.join(format!("_fitted/steps-{step}.json"))).unwrap();
+    let list = text.split("\"boundaries\":[").nth(1).unwrap();
+    let boundaries: Vec<&str> = list[..list.find(']').unwrap()].split(',').collect();
+    assert_eq!(boundaries.len(), 9, "{text}");
+    for (j, b) in boundaries.into_iter().enumerate() {
         let q = (j + 1) as f64 / 10.0;
+        // The boundary as text cast to double: a numeric literal would be
+        // read as a decimal, a rounding away from the value.
         let query = format!(
-            "select avg((h_distance::double < {b:?})::int), avg((h_distance::double <= {b:?})::int) \
-             from '{}/part-*.parquet'",
+            "select avg(({column}::double < '{b}'::double)::int), \
+             avg(({column}::double <= '{b}'::double)::int) from '{}/part-*.parquet'",
             out.display()
         );
         let (below, at_or_below) = duckdb_pair(&query);
         assert!(
             below <= q + eps && at_or_below >= q - eps,
-            "decile {q}: {b} has rank {below}..{at_or_below}, bound {eps}"
+            "decile {q} of {column}: {b} has rank {below}..{at_or_below}, bound {eps}"
         );
     }
+}
+
+/// The "Fitted." lines of a run's log: the steps each pass fitted.
+fn passes(log: &str) -> Vec<String> {
+    log.lines()
+        .filter(|l| l.contains("Fitted."))
+        .map(|l| {
+            let steps = l.split("steps=").nth(1).expect("a pass names its steps");
+            steps.split_whitespace().next().unwrap().to_string()
+        })
+        .collect()
 }
 
 fn duckdb_pair(query: &str) -> (f64, f64) {
@@ -378,7 +404,9 @@ fn the_nyc_taxi_fit_job_matches_duckdb() {
     let data = sample(dir.path(), 30_000);
     let job = nyc_taxi_fit_job(dir.path());
     let out = dir.path().join("out");
-    run(&job, &data, &out, &[]);
+    let log = run(&job, &data, &out, &[]);
+    // Neither fit needs the other's output: one read of the data fits both.
+    assert_eq!(passes(&log), ["5,6"], "{log}");
     check_against_duckdb(&out);
     let deciles = duckdb_pair(&format!(
         "select min(h_distance_decile)::double, max(h_distance_decile)::double from '{}/part-*.parquet'",
@@ -453,4 +481,73 @@ fn fitting_a_plugin_that_does_not_fit_or_both_fitting_and_applying_is_refused() 
         err.contains("steps[5]") && err.contains("exclusive"),
         "{err}"
     );
+}
+
+#[test]
+fn a_fit_that_reads_another_fits_output_waits_for_its_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 20_000);
+    // Deciles of the scaler's own output: the scaler must transform first.
+    let job = scaler_job(dir.path(), "fit = true");
+    let mut text = std::fs::read_to_string(&job).unwrap();
+    text += &format!(
+        "\n[[steps]]\nplugin = \"{}\"\nfit = true\n\
+         config = {{ column = \"fare_amount_z\", type = \"float64\", bins = 10 }}\n",
+        wasmprep_artifacts::QUANTILE_BINS
+    );
+    std::fs::write(&job, text).unwrap();
+    let out = dir.path().join("out");
+    let log = run(&job, &data, &out, &[]);
+    assert_eq!(passes(&log), ["5", "6"], "{log}");
+    check_scaler_against_duckdb(&out);
+    check_deciles(&out, 6, "fare_amount_z");
+}
+
+#[test]
+fn fits_sharing_a_pass_each_see_the_rows_where_they_stand() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 20_000);
+    // A scaler before taxi-clean (it sees every row read) and deciles after
+    // taxi-features (only the cleaned rows): one pass, tapped at both.
+    let job = crate::taxi_job(dir.path(), |t| {
+        let scaler = format!(
+            "[[steps]]\nplugin = \"{}\"\nfit = true\n\
+             config = {{ columns = [\"fare_amount\", \"trip_distance\"], type = \"float32\" }}\n\n",
+            wasmprep_artifacts::STANDARD_SCALER
+        );
+        let bins = format!(
+            "[[steps]]\nplugin = \"{}\"\nfit = true\n\
+             config = {{ column = \"h_distance\", type = \"float32\", bins = 10 }}\n\n[output]",
+            wasmprep_artifacts::QUANTILE_BINS
+        );
+        t.replace("partition_mib = 64", "partition_mib = 0.3")
+            .replacen("[[steps]]", &(scaler + "[[steps]]"), 1)
+            .replace("[output]", &bins)
+    });
+    let out = dir.path().join("out");
+    let log = run(&job, &data, &out, &[]);
+    assert_eq!(passes(&log), ["0,6"], "{log}");
+    check_deciles(&out, 6, "h_distance");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-0.json")).unwrap())
+            .unwrap();
+    let raw = format!("read_csv('{}/*.csv', header = true)", data.display());
+    for (i, column) in ["fare_amount", "trip_distance"].into_iter().enumerate() {
+        let fitted = &json["columns"][i];
+        let (count, mean): (u64, f64) = duckdb_row(&format!(
+            "select count({column}), avg({column}::float::double) from {raw}"
+        ));
+        assert_eq!(
+            fitted["count"].as_u64(),
+            Some(count),
+            "{column}: every row read"
+        );
+        let rel = (fitted["mean"].as_f64().unwrap() - mean).abs() / mean.abs();
+        assert!(rel <= 1e-9, "{column}: {fitted} vs {mean}");
+    }
+    let cleaned = crate::manifest(&out)["totals"]["rows_written"]
+        .as_u64()
+        .unwrap();
+    let seen = json["columns"][0]["count"].as_u64().unwrap();
+    assert!(cleaned < seen, "taxi-clean drops rows: {cleaned} of {seen}");
 }

@@ -1,6 +1,6 @@
 //! The fit steps of a job across ranks, before the transform pass: for
-//! each step with `fit = true`, in step order, every rank fits its share of
-//! the partitions (largest first, dealt round the ranks), sends their
+//! each pass over the data (one for all fit steps that can share it, see
+//! [`FitPass`]), every rank fits its share of the partitions (largest first, dealt round the ranks), sends their
 //! states to rank 0, which merges all of them **in partition order** and
 //! finishes them; every rank then transforms with the same parameters. The
 //! parameters therefore depend on the partitions only, never on how many
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::messages::{decode, encode, lost};
 use super::{Tag, Transport};
-use crate::exec::fit::FitPass;
+use crate::exec::fit::{FitPass, States};
 use crate::exec::{Error, Prepared, Result, RunOptions};
 use crate::io::output::layout::fitted_files;
 use crate::io::output::{size_and_sha256, write_atomic, FittedRecord, OutputDir};
@@ -21,19 +21,34 @@ use crate::job::spec::Step;
 use crate::job::{Job, Pipeline};
 use crate::sandbox::{Fitted, Sandbox};
 
-/// A rank's fitted states: `(partition, base64 state)`.
+/// A rank's fitted states: `(partition, base64 state of each fit step of
+/// the pass)`.
 #[derive(Serialize, Deserialize)]
-struct States(Vec<(usize, String)>);
+struct Shipped(Vec<(usize, Vec<String>)>);
 
-/// Rank 0's word on a step's parameters, to every rank.
+/// One fit step's parameters: base64, and the JSON view.
+type Encoded = (String, Option<String>);
+
+/// Rank 0's word on a pass's parameters, to every rank.
 #[derive(Serialize, Deserialize)]
 struct Parameters {
-    /// Base64 of the parameters, or the error that stopped the fit.
-    result: std::result::Result<(String, Option<String>), String>,
+    /// Each fit step's parameters, or the error that stopped the fit.
+    result: std::result::Result<Vec<Encoded>, String>,
 }
 
 fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::STANDARD
+}
+
+fn encoded(fitted: &Fitted) -> Encoded {
+    (b64().encode(&fitted.parameters), fitted.json.clone())
+}
+
+fn decoded((parameters, json): Encoded) -> Result<Fitted> {
+    Ok(Fitted {
+        parameters: decode_b64(&parameters)?,
+        json,
+    })
 }
 
 /// Where rank 0 keeps what was fitted: the output, and whether the run
@@ -45,7 +60,8 @@ pub struct Keep<'a> {
 
 /// Fits every fit step of `job` (every rank calls it; rank 0 with `keep`)
 /// and returns `prepared` with a pipeline whose fitting plugins carry
-/// their parameters.
+/// their parameters. Steps are fitted in as few passes as they allow
+/// ([`FitPass`]); parameters kept by a run this one resumes are reused.
 pub fn fit_steps(
     job: &Job,
     sandbox: &Sandbox,
@@ -61,60 +77,76 @@ pub fn fit_steps(
     if fit.is_empty() {
         return Ok(prepared);
     }
-    for &index in &fit {
-        let fitted = step(
-            job,
-            sandbox,
-            &steps,
-            index,
-            &prepared,
-            options,
-            transport,
-            keep.as_ref(),
-        )?;
-        if let Some(keep) = &keep {
-            prepared.fitted.push(record(keep.out, index, &fitted)?);
-        }
-        if let Step::Plugin(p) = &mut steps[index] {
-            p.parameters = Some(fitted.parameters.into());
+    let mut pending = Vec::new();
+    for index in fit {
+        match reused(transport, keep.as_ref(), index)? {
+            Some(fitted) => apply(&mut steps, &mut prepared, keep.as_ref(), index, fitted)?,
+            None => pending.push(index),
         }
     }
+    while !pending.is_empty() {
+        let pass = fit_pass(
+            job, sandbox, &steps, &pending, &prepared, options, transport,
+        )?;
+        for (index, fitted) in pass {
+            apply(&mut steps, &mut prepared, keep.as_ref(), index, fitted)?;
+            pending.retain(|&p| p != index);
+        }
+    }
+    prepared.fitted.sort_by_key(|r| r.step);
     prepared.pipeline = Pipeline::build(sandbox, &steps, &prepared.plan.schema)?;
     Ok(prepared)
 }
 
-/// One fit step's parameters, on every rank.
-#[allow(clippy::too_many_arguments)]
-fn step(
+/// Gives step `index` its parameters, and rank 0 keeps them in the output.
+fn apply(
+    steps: &mut [Step],
+    prepared: &mut Prepared,
+    keep: Option<&Keep<'_>>,
+    index: usize,
+    fitted: Fitted,
+) -> Result<()> {
+    if let Some(keep) = keep {
+        prepared.fitted.push(record(keep.out, index, &fitted)?);
+    }
+    if let Step::Plugin(p) = &mut steps[index] {
+        p.parameters = Some(fitted.parameters.into());
+    }
+    Ok(())
+}
+
+/// Rank 0's word on whether step `index`'s parameters are reused (a
+/// resumed run's), on every rank.
+fn reused(
+    transport: &dyn Transport,
+    keep: Option<&Keep<'_>>,
+    index: usize,
+) -> Result<Option<Fitted>> {
+    let mine = keep.and_then(|k| reuse(k, index)).map(|f| encoded(&f));
+    let word: Option<Encoded> = decode(&transport.broadcast(0, encode(&mine)), 0)?;
+    let Some(word) = word else {
+        return Ok(None);
+    };
+    tracing::info!(
+        step = index,
+        "Reusing the parameters fitted before (resume)."
+    );
+    decoded(word).map(Some)
+}
+
+/// One pass: the first of `pending` and the steps that share its pass,
+/// with their parameters, on every rank.
+fn fit_pass(
     job: &Job,
     sandbox: &Sandbox,
     steps: &[Step],
-    index: usize,
+    pending: &[usize],
     prepared: &Prepared,
     options: &RunOptions,
     transport: &dyn Transport,
-    keep: Option<&Keep<'_>>,
-) -> Result<Fitted> {
-    let reused = keep.and_then(|k| reuse(k, index));
-    let reused: Option<(String, Option<String>)> = decode(
-        &transport.broadcast(
-            0,
-            encode(&reused.map(|f| (b64().encode(&f.parameters), f.json))),
-        ),
-        0,
-    )?;
-    if let Some((parameters, json)) = reused {
-        tracing::info!(
-            step = index,
-            "Reusing the parameters fitted before (resume)."
-        );
-        return Ok(Fitted {
-            parameters: decode_b64(&parameters)?,
-            json,
-        });
-    }
+) -> Result<Vec<(usize, Fitted)>> {
     let started = std::time::Instant::now();
-    let local = FitPass::new(sandbox, steps, index, prepared).and_then(|pass| {
+    let local = FitPass::new(sandbox, steps, pending, prepared).and_then(|pass| {
         let mine = share(prepared, transport.rank(), transport.size());
         let states = pass.states(job, &mine, options.threads, options.batch_rows)?;
         Ok((pass, states))
@@ -123,18 +155,19 @@ fn step(
         return Err(match local {
             Err(e) => e,
             Ok(_) => Error::Remote {
-                message: format!("another rank failed while fitting steps[{index}]"),
+                message: format!("another rank failed while fitting steps[{}]", pending[0]),
             },
         });
     }
     let (pass, states) = local.expect("checked on every rank");
+    let members = pass.steps();
     let word = if transport.rank() == 0 {
-        let own: usize = states.iter().map(|(_, s)| s.len()).sum();
-        let all = gather(transport, states)?;
+        let own = state_bytes(&states);
+        let all = gather(transport, states, members.len())?;
         let fitted = pass.finish(&all);
-        let total: usize = all.iter().map(|(_, s)| s.len()).sum();
+        let total = state_bytes(&all);
         tracing::info!(
-            step = index,
+            steps = %members.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","),
             seconds = started.elapsed().as_secs_f64(),
             partitions = all.len(),
             state_bytes = total,
@@ -143,27 +176,37 @@ fn step(
         );
         let result = fitted
             .as_ref()
-            .map(|f| (b64().encode(&f.parameters), f.json.clone()))
+            .map(|f| f.iter().map(encoded).collect())
             .map_err(|e| crate::error::chain(e));
         transport.broadcast(0, encode(&Parameters { result }));
-        return fitted;
+        return Ok(members.into_iter().zip(fitted?).collect());
     } else {
-        let encoded: Vec<(usize, String)> = states
+        let shipped: Vec<(usize, Vec<String>)> = states
             .iter()
-            .map(|(id, s)| (*id, b64().encode(s)))
+            .map(|(id, s)| (*id, s.iter().map(|s| b64().encode(s)).collect()))
             .collect();
         transport
-            .send(0, Tag::FitStates, &encode(&States(encoded)))
+            .send(0, Tag::FitStates, &encode(&Shipped(shipped)))
             .map_err(lost)?;
         decode::<Parameters>(&transport.broadcast(0, Vec::new()), 0)?
     };
-    match word.result {
-        Ok((parameters, json)) => Ok(Fitted {
-            parameters: decode_b64(&parameters)?,
-            json,
-        }),
-        Err(message) => Err(Error::Remote { message }),
+    let parameters = word.result.map_err(|message| Error::Remote { message })?;
+    if parameters.len() != members.len() {
+        return Err(Error::Protocol(format!(
+            "rank 0 sent {} fitted parameters for a pass of {} steps",
+            parameters.len(),
+            members.len()
+        )));
     }
+    members
+        .into_iter()
+        .zip(parameters)
+        .map(|(index, p)| Ok((index, decoded(p)?)))
+        .collect()
+}
+
+fn state_bytes(states: &States) -> usize {
+    states.iter().flat_map(|(_, s)| s).map(Vec::len).sum()
 }
 
 /// This rank's partitions to fit: all of them, largest first, dealt round
@@ -174,8 +217,9 @@ fn share(prepared: &Prepared, rank: usize, size: usize) -> Vec<usize> {
     ids.into_iter().skip(rank).step_by(size).collect()
 }
 
-/// Rank 0: its own states and every other rank's, in partition order.
-fn gather(transport: &dyn Transport, own: Vec<(usize, Vec<u8>)>) -> Result<Vec<(usize, Vec<u8>)>> {
+/// Rank 0: its own states and every other rank's, in partition order
+/// (`members` states for each partition).
+fn gather(transport: &dyn Transport, own: States, members: usize) -> Result<States> {
     let mut all = own;
     for _ in 1..transport.size() {
         let message = transport.recv().map_err(lost)?;
@@ -185,9 +229,17 @@ fn gather(transport: &dyn Transport, own: Vec<(usize, Vec<u8>)>) -> Result<Vec<(
                 message.from, message.tag
             )));
         }
-        let States(states) = decode(&message.bytes, message.from)?;
+        let Shipped(states) = decode(&message.bytes, message.from)?;
         for (id, state) in states {
-            all.push((id, decode_b64(&state)?));
+            if state.len() != members {
+                return Err(Error::Protocol(format!(
+                    "rank {} sent {} states of partition {id} for a pass of {members} steps",
+                    message.from,
+                    state.len()
+                )));
+            }
+            let state = state.iter().map(|s| decode_b64(s)).collect::<Result<_>>()?;
+            all.push((id, state));
         }
     }
     all.sort_by_key(|(id, _)| *id);
