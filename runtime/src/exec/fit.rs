@@ -103,8 +103,8 @@ impl FitPass {
                 }
             }
         }
-        let (kept, needed) = planned.expect("a pass always takes its first fit step");
-        let mut pipelines = segments(sandbox, &kept, &candidates, &needed, &prepared.plan.schema)?;
+        let taps = planned.expect("a pass always takes its first fit step");
+        let mut pipelines = segments(sandbox, &taps, &candidates, &prepared.plan.schema)?;
         let members = candidates
             .into_iter()
             .zip(&pipelines)
@@ -262,6 +262,12 @@ struct Worker<'p> {
     fitters: Vec<Fitter>,
 }
 
+/// A pass's steps, and the columns needed where each fit stands.
+struct Taps {
+    kept: Vec<Step>,
+    needed: Vec<BTreeSet<String>>,
+}
+
 fn no_op() -> Step {
     Step::Rename(BTreeMap::new())
 }
@@ -277,7 +283,7 @@ fn tapped_prefix(
     sandbox: &Sandbox,
     steps: &[Step],
     fits: &[Candidate],
-) -> Result<Option<(Vec<Step>, Vec<BTreeSet<String>>)>> {
+) -> Result<Option<Taps>> {
     let last = fits.last().expect("at least one fit").step;
     let mut kept = steps[..=last].to_vec();
     let mut needed = BTreeSet::new();
@@ -308,7 +314,7 @@ fn tapped_prefix(
         }
         needed = crate::job::needed_before(&steps[index], needed, contract);
     }
-    Ok(Some((kept, at)))
+    Ok(Some(Taps { kept, needed: at }))
 }
 
 /// The pipelines of a pass: from the input to the first fit, then from
@@ -317,16 +323,15 @@ fn tapped_prefix(
 /// its steps keep their indices in errors.
 fn segments(
     sandbox: &Sandbox,
-    kept: &[Step],
+    taps: &Taps,
     fits: &[Candidate],
-    needed: &[BTreeSet<String>],
     input: &arrow::datatypes::SchemaRef,
 ) -> Result<Vec<Pipeline>> {
     let mut pipelines: Vec<Pipeline> = Vec::with_capacity(fits.len());
     let mut start = 0;
-    for (fit, needed) in fits.iter().zip(needed) {
+    for (fit, needed) in fits.iter().zip(&taps.needed) {
         let mut steps: Vec<Step> = (0..start).map(|_| no_op()).collect();
-        steps.extend_from_slice(&kept[start..fit.step]);
+        steps.extend_from_slice(&taps.kept[start..fit.step]);
         steps.push(Step::Select(needed.iter().cloned().collect()));
         let schema = pipelines.last().map_or(input, |p| &p.output_schema);
         pipelines.push(Pipeline::build(sandbox, &steps, schema)?);
