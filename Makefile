@@ -95,7 +95,13 @@ test-python: deps
 	@$(VENV)/bin/pip freeze 2>/dev/null | grep -qx pytest==$(PYTEST_VERSION) || \
 	  $(VENV)/bin/pip install -q pytest==$(PYTEST_VERSION)
 	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=sdk/python/src $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
-	  sdk/python/tests $(wildcard plugins/*/test_*.py)
+	  sdk/python/tests
+	@# Each plugin on its own: every one has its own `app` module.
+	@for t in $(wildcard plugins/*/test_*.py); do \
+	  echo "pytest $$t"; \
+	  (cd $$(dirname $$t) && PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$(abspath sdk/python/src) \
+	    $(abspath $(VENV))/bin/python -m pytest -q -p no:cacheprovider $$(basename $$t)) || exit 1; \
+	done
 
 # The Go kit (sdk/go) and the Go plugins' unit tests, natively with plain
 # `go test` (Go from PyPI in .venv; nothing downloaded). Their components

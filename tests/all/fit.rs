@@ -239,12 +239,17 @@ fn duckdb_moments(out: &std::path::Path, column: &str) -> (u64, f64, f64) {
     ))
 }
 
-/// The first row of a DuckDB query (DuckDB from `.venv`), read as `T`.
+/// The first row of a DuckDB query, read as `T`.
 fn duckdb_row<T: serde::de::DeserializeOwned>(query: &str) -> T {
+    duckdb_rows(query).remove(0)
+}
+
+/// Every row of a DuckDB query (DuckDB from `.venv`), read as `T`s.
+fn duckdb_rows<T: serde::de::DeserializeOwned>(query: &str) -> Vec<T> {
     let result = std::process::Command::new(crate::root().join(".venv/bin/python"))
         .args([
             "-c",
-            "import duckdb, sys, json; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall()[0]))",
+            "import duckdb, sys, json; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall()))",
         ])
         .arg(query)
         .output()
@@ -550,4 +555,72 @@ fn fits_sharing_a_pass_each_see_the_rows_where_they_stand() {
         .unwrap();
     let seen = json["columns"][0]["count"].as_u64().unwrap();
     assert!(cleaned < seen, "taxi-clean drops rows: {cleaned} of {seen}");
+}
+
+/// The NYC-taxi job, then payment_type as text and the Python
+/// vocab-encoder fitted on it.
+fn vocab_job(dir: &std::path::Path) -> std::path::PathBuf {
+    crate::taxi_job(dir, |t| {
+        format!(
+            "{}\n[[steps]]\ncast = {{ payment_type = \"utf8\" }}\n\n\
+             [[steps]]\nplugin = \"{}\"\nfit = true\nconfig = {{ column = \"payment_type\" }}\n",
+            t.replace("partition_mib = 64", "partition_mib = 0.3"),
+            wasmprep_artifacts::VOCAB_ENCODER
+        )
+    })
+}
+
+/// Every payment type's id in an output against DuckDB's ranking of the
+/// same rows: by frequency, most frequent first, ties by value.
+fn check_vocabulary_against_duckdb(out: &std::path::Path) {
+    let rows: Vec<(String, i64, i64)> = duckdb_rows(&format!(
+        "select payment_type, any_value(payment_type_id), \
+         row_number() over (order by count(*) desc, payment_type) - 1 \
+         from '{}/part-*.parquet' group by payment_type order by 3",
+        out.display()
+    ));
+    assert!(rows.len() >= 3, "{rows:?}");
+    for (value, id, rank) in &rows {
+        assert_eq!(id, rank, "payment_type {value}: {rows:?}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_fitted/steps-6.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["vocabulary"].as_array().unwrap().len(), rows.len());
+}
+
+#[test]
+fn a_python_vocab_encoder_fits_the_frequencies_duckdb_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 20_000);
+    let job = vocab_job(dir.path());
+    let out = dir.path().join("out");
+    run(&job, &data, &out, &[]);
+    check_vocabulary_against_duckdb(&out);
+    #[cfg(feature = "mpi")]
+    {
+        let _one_at_a_time = crate::exclusive();
+        let ranks = dir.path().join("ranks-2");
+        let mut cmd = crate::mpi::mpirun(
+            2,
+            &[
+                "run",
+                job.to_str().unwrap(),
+                "--input",
+                data.to_str().unwrap(),
+            ],
+        );
+        cmd.arg("--output").arg(&ranks).args(["--threads", "1"]);
+        let result = crate::mpi::run(cmd);
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        assert_eq!(crate::part_digests(&ranks), crate::part_digests(&out));
+        assert_eq!(
+            std::fs::read(ranks.join("_fitted/steps-6.bin")).unwrap(),
+            std::fs::read(out.join("_fitted/steps-6.bin")).unwrap()
+        );
+    }
 }

@@ -8,9 +8,9 @@
 //!   (bindings and `wasmprep.h`, clang for wasm32-wasi, then a component);
 //!   a file `wasi-stdio` in the folder keeps libc's WASI stdio (the
 //!   preview 1 adapter) instead of sending stdout and stderr to the log;
-//! - Python (`app.py`): componentize-py, with WASI stubbed out and the
-//!   Python kit (`sdk/python/src`) on its path; the kit's copy of the WIT
-//!   must equal `sdk/wit`;
+//! - Python (`app.py`): the Python kit's build command (componentize-py,
+//!   with WASI stubbed out and the kit on its path, the world picked from
+//!   the module's exports); the kit's copy of the WIT must equal `sdk/wit`;
 //! - WebAssembly text (`plugin.wat`): a core module written by hand (for
 //!   attacks no language compiles to, like many memories or tables), with
 //!   the plugin world's metadata embedded, made a component.
@@ -275,38 +275,35 @@ fn python_kit_files(dir: &Path) -> Vec<PathBuf> {
 /// The Python kit ships its own copy of the WIT (so that it works outside a
 /// checkout); a plugin built here must see the same contract as the host.
 fn check_python_kit_wit(root: &Path) {
-    let repo = root.join("sdk/wit/plugin.wit");
-    let kit = root.join("sdk/python/src/wasmprep_plugin/wit/plugin.wit");
+    let kit = root.join("sdk/python/src/wasmprep_plugin/wit");
     let read = |p: &Path| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    if read(&repo) != read(&kit) {
-        panic!(
-            "the Python kit's WIT differs from sdk/wit: `cp {} {}`",
-            repo.display(),
-            kit.display()
-        );
+    for entry in std::fs::read_dir(root.join("sdk/wit")).unwrap().flatten() {
+        let repo = entry.path();
+        let copy = kit.join(entry.file_name());
+        if !copy.is_file() || read(&repo) != read(&copy) {
+            panic!(
+                "the Python kit's WIT differs from sdk/wit: `cp {} {}`",
+                repo.display(),
+                copy.display()
+            );
+        }
     }
 }
 
+/// Builds a Python plugin with the kit's own build command (which picks
+/// the world: `fitting-plugin` when the module exports `Fit`).
 fn build_python(root: &Path, plugins_dir: &Path, p: &Plugin) {
     check_python_kit_wit(root);
     let out = plugins_dir.join(format!("{}.wasm", p.name));
-    let mut cmd = Command::new(componentize_py(root));
+    let venv = root.join(".venv/bin/python");
+    let python = if venv.is_file() { venv } else { "python3".into() };
+    let mut cmd = Command::new(python);
     cmd.current_dir(&p.dir)
-        .arg("-d")
-        .arg(root.join("sdk/wit"))
-        .args([
-            "-w",
-            "plugin",
-            "componentize",
-            "--stub-wasi",
-            "app",
-            "-p",
-            ".",
-            "-p",
-        ])
-        .arg(root.join("sdk/python/src"))
-        .arg("-o")
-        .arg(&out);
+        .args(["-m", "wasmprep_plugin", "build", "app.py", "-o"])
+        .arg(&out)
+        .env("PYTHONPATH", root.join("sdk/python/src"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("COMPONENTIZE_PY", componentize_py(root));
     run(
         &mut cmd,
         &format!(

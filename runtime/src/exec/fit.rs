@@ -279,11 +279,7 @@ fn no_op() -> Step {
 /// in errors); so do the fits' own steps, which have nothing to transform
 /// with yet. None when one of them would have to run for a later one: it
 /// filters rows, or writes a column needed after it.
-fn tapped_prefix(
-    sandbox: &Sandbox,
-    steps: &[Step],
-    fits: &[Candidate],
-) -> Result<Option<Taps>> {
+fn tapped_prefix(sandbox: &Sandbox, steps: &[Step], fits: &[Candidate]) -> Result<Option<Taps>> {
     let last = fits.last().expect("at least one fit").step;
     let mut kept = steps[..=last].to_vec();
     let mut needed = BTreeSet::new();

@@ -3,38 +3,11 @@
 The whole plugin in the real sandbox is tested by the repository's golden
 tests (`cargo test -p wasmprep --test all -- golden::`)."""
 
-import shutil
-import subprocess
-import sys
 from array import array
 
 import pytest
 
 import wasmprep_plugin as wp
-from wasmprep_plugin import cli
-
-
-@pytest.fixture(scope="module")
-def glue(tmp_path_factory):
-    try:
-        tool = cli.find_componentize_py()
-    except cli.BuildError:
-        pytest.skip("componentize-py is not installed")
-    out = tmp_path_factory.mktemp("bindings")
-    subprocess.run([tool, "-d", str(wp.WIT_DIR), "-w", wp.WORLD, "bindings", str(out)], check=True)
-    sys.path.insert(0, str(out))
-    try:
-        from wasmprep_plugin import _glue
-
-        yield _glue
-    finally:
-        sys.path.remove(str(out))
-        for name in list(sys.modules):
-            if name.split(".")[0] in ("wit_world", "componentize_py_types", "componentize_py_async_support") or name == "wasmprep_plugin._glue":
-                del sys.modules[name]
-        if hasattr(wp, "_glue"):
-            delattr(wp, "_glue")
-        shutil.rmtree(out, ignore_errors=True)
 
 
 class Half(wp.Plugin):

@@ -14,20 +14,23 @@ import wasmprep_plugin as wp
 from wasmprep_plugin import cli
 
 KIT = Path(__file__).resolve().parents[1]
-REPO_WIT = KIT.parent / "wit" / "plugin.wit"
+REPO_WIT = KIT.parent / "wit"
 
 
-@pytest.mark.skipif(not REPO_WIT.is_file(), reason="not in a wasmprep checkout")
+@pytest.mark.skipif(not REPO_WIT.is_dir(), reason="not in a wasmprep checkout")
 def test_the_shipped_wit_is_the_repositorys():
-    shipped = (wp.WIT_DIR / "plugin.wit").read_text()
-    assert shipped == REPO_WIT.read_text(), (
-        f"sdk/python's WIT differs from sdk/wit: cp {REPO_WIT} {wp.WIT_DIR / 'plugin.wit'}"
-    )
+    repo = sorted(p.name for p in REPO_WIT.glob("*.wit"))
+    assert sorted(p.name for p in wp.WIT_DIR.glob("*.wit")) == repo == ["fit.wit", "plugin.wit"]
+    for name in repo:
+        assert (wp.WIT_DIR / name).read_text() == (REPO_WIT / name).read_text(), (
+            f"sdk/python's WIT differs from sdk/wit: cp {REPO_WIT / name} {wp.WIT_DIR / name}"
+        )
 
 
-def test_the_wit_declares_the_world_the_kit_builds():
+def test_the_wit_declares_the_worlds_the_kit_builds():
     text = (wp.WIT_DIR / "plugin.wit").read_text()
     assert "package wasmprep:plugin@" in text and f"world {wp.WORLD} {{" in text
+    assert f"world {wp.FITTING_WORLD} {{" in (wp.WIT_DIR / "fit.wit").read_text()
 
 
 def test_the_wheel_holds_the_wit_and_the_command(tmp_path):
@@ -43,12 +46,14 @@ def test_the_wheel_holds_the_wit_and_the_command(tmp_path):
     (wheel,) = tmp_path.glob("wasmprep_plugin-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "wasmprep_plugin/wit/plugin.wit" in names and "wasmprep_plugin/py.typed" in names
+    assert "wasmprep_plugin/wit/fit.wit" in names
     assert not any("tests/" in n or "__pycache__" in n for n in names)
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "wasmprep-plugin = wasmprep_plugin.cli:main" in entry
 
 
 def test_build_command_has_the_wit_stubbed_wasi_and_the_paths(tmp_path):
+    (tmp_path / "app.py").write_text("Transform = export(P)\n")
     cmd = cli.build_command("cpy", tmp_path / "app.py", tmp_path / "out.wasm", Path("/kit"), [Path("/lib")], True)
     assert cmd == [
         "cpy", "-d", str(wp.WIT_DIR), "-w", "plugin", "componentize", "--stub-wasi", "app",
@@ -56,10 +61,36 @@ def test_build_command_has_the_wit_stubbed_wasi_and_the_paths(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "source, world",
+    [
+        ("Transform = wp.export(P)\n", "plugin"),
+        ("Transform, Fit = wp.export_fitting(P, A)\n", "fitting-plugin"),
+        ("[Transform, Fit] = wp.export_fitting(P, A)\n", "fitting-plugin"),
+        ("class Fit:\n    pass\n", "fitting-plugin"),
+        ("Fit: type = make()\n", "fitting-plugin"),
+        ("def f():\n    Fit = 1\n# Fit = export_fitting(...)\nTransform = wp.export(P)\n", "plugin"),
+    ],
+)
+def test_the_world_follows_the_modules_top_level_fit(tmp_path, source, world):
+    module = tmp_path / "app.py"
+    module.write_text(source)
+    assert cli.world_of(module) == world
+    assert cli.build_command("cpy", module, tmp_path / "o.wasm", Path("/kit"), [], True)[4] == world
+
+
+def test_a_module_that_does_not_parse_is_named_with_its_line(tmp_path):
+    module = tmp_path / "app.py"
+    module.write_text("x = 1\nclass (:\n")
+    with pytest.raises(cli.BuildError, match=r"app.py:2: "):
+        cli.world_of(module)
+
+
 def test_kit_copy_holds_only_the_package(tmp_path):
     cli.kit_copy(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["wasmprep_plugin"]
     assert (tmp_path / "wasmprep_plugin" / "wit" / "plugin.wit").is_file()
+    assert (tmp_path / "wasmprep_plugin" / "wit" / "fit.wit").is_file()
     assert not list(tmp_path.rglob("__pycache__"))
 
 

@@ -31,12 +31,16 @@ sandbox; the same class runs in plain CPython under pytest through
             return wp.Output(out.finish())
 
     Transform = wp.export(TipRatio)
+
+A plugin that learns from all of the data first (a vocabulary, a mean)
+adds an `Aggregate` and `configure_fitted` (see `wasmprep_plugin.fit`) and
+ends with `Transform, Fit = wp.export_fitting(MyPlugin, MyAggregate)`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Type
+from typing import Tuple, Type
 
 from . import log
 from .batch import Batch, Config, Output
@@ -77,6 +81,7 @@ from .builders import (
 )
 from .column import BinaryView, Bitmap, Column, TextView
 from .errors import Failure, InvalidConfig, InvalidInput, PluginError
+from .fit import Aggregate, FitContract, Fitted
 from .plugin import Plugin
 from .types import ColumnSpec, Contract, DataType, TimeUnit
 
@@ -88,6 +93,8 @@ COMPONENTIZE_PY_VERSION = "0.25.1"
 #: The WIT package the kit targets (a copy of the repository's sdk/wit).
 WIT_DIR = Path(__file__).parent / "wit"
 WORLD = "plugin"
+#: The world of a plugin that also fits (`Fit` exported beside `Transform`).
+FITTING_WORLD = "fitting-plugin"
 
 
 def export(plugin_class: Type[Plugin]) -> type:
@@ -107,22 +114,45 @@ def export(plugin_class: Type[Plugin]) -> type:
     return _glue.transform_class(plugin_class)
 
 
-def _unbound(plugin_class: Type[Plugin]) -> type:
-    class Transform:
-        """Outside a component: use wasmprep_plugin.testing.Harness."""
+def export_fitting(plugin_class: Type[Plugin], aggregate_class: Type[Aggregate]) -> Tuple[type, type]:
+    """The classes componentize-py exports for a plugin that fits: end the
+    module with `Transform, Fit = wasmprep_plugin.export_fitting(MyPlugin,
+    MyAggregate)`. `MyAggregate` learns the parameters; `MyPlugin`'s
+    `configure_fitted` reads them. The build command sees `Fit` and builds
+    the `fitting-plugin` world. In plain CPython this returns placeholders;
+    test with `testing.FitHarness` and `testing.Harness(..., parameters=)`.
+    """
+    try:
+        from . import _fit_glue
+    except ImportError as e:
+        if e.name not in ("wit_world", "componentize_py_types") and not (e.name or "").startswith("wit_world."):
+            raise
+        return _unbound(plugin_class), _unbound(aggregate_class, "Fit", "FitHarness")
+    return _fit_glue.fit_classes(plugin_class, aggregate_class)
+
+
+def _unbound(plugin_class: type, export: str = "Transform", harness: str = "Harness") -> type:
+    class Unbound:
+        """Outside a component: use wasmprep_plugin.testing."""
 
         plugin = plugin_class
 
         def __init__(self) -> None:
             raise RuntimeError(
-                f"{plugin_class.__name__} runs natively through wasmprep_plugin.testing.Harness; "
-                "Transform is only usable inside a component (python -m wasmprep_plugin build)"
+                f"{plugin_class.__name__} runs natively through wasmprep_plugin.testing.{harness}; "
+                f"{export} is only usable inside a component (python -m wasmprep_plugin build)"
             )
 
-    return Transform
+    Unbound.__name__ = Unbound.__qualname__ = export
+    return Unbound
 
 
 __all__ = [
+    "Aggregate",
+    "FITTING_WORLD",
+    "FitContract",
+    "Fitted",
+    "export_fitting",
     "Batch",
     "BinaryBuilder",
     "BinaryView",

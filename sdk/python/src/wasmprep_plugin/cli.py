@@ -10,6 +10,7 @@ Python path.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import List, Optional
 
-from . import COMPONENTIZE_PY_VERSION, WIT_DIR, WORLD
+from . import COMPONENTIZE_PY_VERSION, FITTING_WORLD, WIT_DIR, WORLD
 
 
 def pip_hint() -> str:
@@ -65,8 +66,27 @@ def kit_copy(into: Path) -> Path:
     return into
 
 
+def world_of(module: Path) -> str:
+    """The world a plugin module builds: `fitting-plugin` when it binds the
+    name `Fit` at its top level (`Transform, Fit = export_fitting(...)`),
+    else `plugin`."""
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
+    except SyntaxError as e:
+        raise BuildError(f"{module}:{e.lineno}: {e.msg}") from None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Fit":
+            return FITTING_WORLD
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        for target in targets:
+            names = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+            if any(isinstance(n, ast.Name) and n.id == "Fit" for n in names):
+                return FITTING_WORLD
+    return WORLD
+
+
 def build_command(tool: str, module: Path, output: Path, kit_path: Path, paths: List[Path], stub_wasi: bool) -> List[str]:
-    cmd = [tool, "-d", str(WIT_DIR), "-w", WORLD, "componentize"]
+    cmd = [tool, "-d", str(WIT_DIR), "-w", world_of(module), "componentize"]
     if stub_wasi:
         cmd.append("--stub-wasi")
     cmd.append(module.stem)
@@ -98,7 +118,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="componentize a plugin module (needs componentize-py)")
-    b.add_argument("module", type=Path, help="the plugin's module file, ending with `Transform = export(...)`")
+    b.add_argument(
+        "module",
+        type=Path,
+        help="the plugin's module file, ending with `Transform = export(...)` "
+        "(or `Transform, Fit = export_fitting(...)` for a plugin that fits)",
+    )
     b.add_argument("-o", "--output", type=Path, help="the component to write (default: MODULE's name + .wasm)")
     b.add_argument("-p", "--path", type=Path, action="append", default=[], help="another folder of Python modules to include")
     b.add_argument("--keep-wasi", action="store_true", help="keep WASI imports (the sandbox grants none: the plugin will not load)")

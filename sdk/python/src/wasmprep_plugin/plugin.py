@@ -20,11 +20,20 @@ class Plugin:
     - `process(batch)` receives the declared inputs (a `Batch`) and returns
       an `Output` (or a single `Column`, or a list of columns).
 
+    A plugin that fits (see `Aggregate`) also defines
+    `configure_fitted(config, parameters)`: the configuration and the
+    fitted parameters (bytes), returning the contract `configure` returns
+    for the same configuration (the host plans the job with that one,
+    before anything is fitted).
+
     Raise `InvalidConfig`, `InvalidInput` or `Failure` to report an error.
     """
 
     def configure(self, config: Config) -> Contract:
         raise NotImplementedError("a plugin defines configure(self, config) -> Contract")
+
+    def configure_fitted(self, config: Config, parameters: bytes) -> Contract:
+        raise Failure(f"{type(self).__name__} reads no fitted parameters (it defines no configure_fitted)")
 
     def process(self, batch: Batch) -> Any:
         raise NotImplementedError("a plugin defines process(self, batch) -> Output")
@@ -38,10 +47,13 @@ class Instance:
     testing harness's), and returns kit `Column`s and the selection bytes.
     """
 
-    def __init__(self, plugin_class: Type[Plugin], pairs: Any = None):
+    def __init__(self, plugin_class: Type[Plugin], pairs: Any = None, parameters: Optional[bytes] = None):
         config = pairs if isinstance(pairs, Config) else Config(pairs)
         self.plugin = plugin_class()
-        contract = self.plugin.configure(config)
+        if parameters is None:
+            contract = self.plugin.configure(config)
+        else:
+            contract = self.plugin.configure_fitted(config, bytes(parameters))
         if not isinstance(contract, Contract):
             raise Failure(f"configure returned {type(contract).__name__}, not a Contract")
         config.finish()
@@ -54,20 +66,26 @@ class Instance:
         return check_output(self.contract, as_output(output), len(batch))
 
     def batch(self, columns: Sequence[Any]) -> Batch:
-        inputs = self.contract.inputs
-        if len(columns) != len(inputs):
-            raise Failure(f"received {len(columns)} columns, the contract declares {len(inputs)} inputs")
-        rows = columns[0].len if columns else 0
-        typed = []
-        for spec, c in zip(inputs, columns):
-            if c.len != rows:
-                raise Failure(f"input `{spec.name}` has {c.len} rows, the first input {rows}")
-            validity = c.validity if c.null_count else None
-            try:
-                typed.append(Column(spec.data_type, c.len, c.values, c.offsets, validity, c.null_count))
-            except Failure as e:
-                raise Failure(f"input `{spec.name}`: {e.message}") from None
-        return Batch(self.contract, typed)
+        return make_batch(self.contract, columns)
+
+
+def make_batch(contract: Contract, columns: Sequence[Any]) -> Batch:
+    """The host's columns as a `Batch` of `contract`'s inputs, after
+    checking their count and lengths."""
+    inputs = contract.inputs
+    if len(columns) != len(inputs):
+        raise Failure(f"received {len(columns)} columns, the contract declares {len(inputs)} inputs")
+    rows = columns[0].len if columns else 0
+    typed = []
+    for spec, c in zip(inputs, columns):
+        if c.len != rows:
+            raise Failure(f"input `{spec.name}` has {c.len} rows, the first input {rows}")
+        validity = c.validity if c.null_count else None
+        try:
+            typed.append(Column(spec.data_type, c.len, c.values, c.offsets, validity, c.null_count))
+        except Failure as e:
+            raise Failure(f"input `{spec.name}`: {e.message}") from None
+    return Batch(contract, typed)
 
 
 def check_contract(contract: Contract) -> None:

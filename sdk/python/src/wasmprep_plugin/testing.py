@@ -16,12 +16,13 @@ contract exactly as in the component.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from . import log
 from .builders import column_from_list
 from .column import Column
 from .errors import Failure
+from .fit import Aggregate, FitInstance, Fitted
 from .plugin import Instance, Plugin, run_reporting
 from .types import Contract
 
@@ -39,16 +40,45 @@ class WireColumn:
         self.values = bytes(column.values)
 
 
+ConfigLike = Union[Mapping[str, Any], List[Tuple[str, str]], None]
+
+
+def wire_columns(contract: Contract, columns: Optional[Mapping[str, Any]], named: Mapping[str, Any]) -> List[WireColumn]:
+    """The contract's inputs from lists (None = null) or `Column`s by name,
+    as the host sends them; a missing or extra name is an error."""
+    given: Dict[str, Any] = dict(columns or {})
+    given.update(named)
+    wire = []
+    for spec in contract.inputs:
+        if spec.name not in given:
+            raise KeyError(f"no values for input `{spec.name}`")
+        value = given.pop(spec.name)
+        column = value if isinstance(value, Column) else column_from_list(spec.data_type, value)
+        if not spec.nullable and column.null_count:
+            raise ValueError(f"input `{spec.name}` is declared without nulls; the host would refuse this batch")
+        wire.append(WireColumn(column))
+    if given:
+        raise KeyError(f"not inputs of the contract: {', '.join(sorted(given))}")
+    return wire
+
+
 class Harness:
     """A configured plugin, run natively.
 
     `Harness(MyPlugin, {"output": "x"})` configures it (raising
-    `InvalidConfig` and friends as the component would report them).
+    `InvalidConfig` and friends as the component would report them);
+    `Harness(MyPlugin, config, parameters=fitted.parameters)` configures it
+    with fitted parameters (`configure_fitted`), as a job's transform pass.
     """
 
-    def __init__(self, plugin_class: Type[Plugin], config: Union[Mapping[str, Any], List[Tuple[str, str]], None] = None):
+    def __init__(
+        self,
+        plugin_class: Type[Plugin],
+        config: ConfigLike = None,
+        parameters: Optional[bytes] = None,
+    ):
         log.take_captured()
-        self.instance: Instance = run_reporting(Instance, plugin_class, config)
+        self.instance: Instance = run_reporting(Instance, plugin_class, config, parameters)
         self.logs: List[Tuple[log.Level, str]] = log.take_captured()
 
     @property
@@ -62,19 +92,7 @@ class Harness:
 
     def process(self, columns: Optional[Mapping[str, Any]] = None, **named: Any) -> "Result":
         """Runs one batch: each input by name, as a list (None = null) or a `Column`."""
-        given: Dict[str, Any] = dict(columns or {})
-        given.update(named)
-        wire = []
-        for spec in self.contract.inputs:
-            if spec.name not in given:
-                raise KeyError(f"no values for input `{spec.name}`")
-            value = given.pop(spec.name)
-            column = value if isinstance(value, Column) else column_from_list(spec.data_type, value)
-            if not spec.nullable and column.null_count:
-                raise ValueError(f"input `{spec.name}` is declared without nulls; the host would refuse this batch")
-            wire.append(WireColumn(column))
-        if given:
-            raise KeyError(f"not inputs of the contract: {', '.join(sorted(given))}")
+        wire = wire_columns(self.contract, columns, named)
         out, selection = run_reporting(self.instance.process, wire)
         self.logs.extend(log.take_captured())
         rows = wire[0].len if wire else 0
@@ -84,6 +102,74 @@ class Harness:
         """Messages logged since the last call (or since the harness was made)."""
         out, self.logs = self.logs, []
         return out
+
+
+class FitHarness:
+    """A configured aggregate, run natively, with states as bytes exactly
+    as the host holds them.
+
+        fit = FitHarness(Vocab, {"column": "city"})
+        a = fit.partition({"city": ["x", "y"]}, {"city": ["x"]})
+        b = fit.partition({"city": ["z"]})
+        fitted = fit.finish(fit.merge(a, b))
+        plugin = Harness(Encoder, {"column": "city"}, parameters=fitted.parameters)
+    """
+
+    def __init__(self, aggregate_class: Type[Aggregate], config: ConfigLike = None):
+        log.take_captured()
+        self.instance: FitInstance = run_reporting(FitInstance, aggregate_class, config)
+        self.logs: List[Tuple[log.Level, str]] = log.take_captured()
+
+    @property
+    def inputs(self) -> List[Any]:
+        """The fit contract's inputs (`ColumnSpec`s)."""
+        return self.instance.contract.inputs
+
+    @property
+    def aggregate(self) -> Aggregate:
+        return self.instance.aggregate
+
+    def empty(self) -> bytes:
+        return self._run(self.instance.empty)
+
+    def update(self, state: bytes, columns: Optional[Mapping[str, Any]] = None, **named: Any) -> bytes:
+        """`state` with one batch folded in: each input by name, as in `Harness.process`."""
+        wire = wire_columns(self.instance.contract, columns, named)
+        return self._run(self.instance.update, state, wire)
+
+    def merge(self, left: bytes, right: bytes) -> bytes:
+        return self._run(self.instance.merge, left, right)
+
+    def finish(self, state: bytes) -> Fitted:
+        return self._run(self.instance.finish, state)
+
+    def partition(self, *batches: Mapping[str, Any]) -> bytes:
+        """The state of a partition: its batches folded from `empty()`."""
+        state = self.empty()
+        for batch in batches:
+            state = self.update(state, batch)
+        return state
+
+    def fit(self, *partitions: Sequence[Mapping[str, Any]]) -> Fitted:
+        """What the host does: each partition's state (a list of batches),
+        merged in order from `empty()`, then finished."""
+        merged = self.empty()
+        for batches in partitions:
+            merged = self.merge(merged, self.partition(*batches))
+        return self.finish(merged)
+
+    def state(self, data: bytes) -> Any:
+        """A state's bytes decoded, to inspect it."""
+        return self.instance.aggregate.decode(data)
+
+    def take_logs(self) -> List[Tuple[log.Level, str]]:
+        out, self.logs = self.logs, []
+        return out
+
+    def _run(self, call: Any, *args: Any) -> Any:
+        result = run_reporting(call, *args)
+        self.logs.extend(log.take_captured())
+        return result
 
 
 class Result:
