@@ -296,7 +296,11 @@ fn build_python(root: &Path, plugins_dir: &Path, p: &Plugin) {
     check_python_kit_wit(root);
     let out = plugins_dir.join(format!("{}.wasm", p.name));
     let venv = root.join(".venv/bin/python");
-    let python = if venv.is_file() { venv } else { "python3".into() };
+    let python = if venv.is_file() {
+        venv
+    } else {
+        "python3".into()
+    };
     let mut cmd = Command::new(python);
     cmd.current_dir(&p.dir)
         .args(["-m", "wasmprep_plugin", "build", "app.py", "-o"])
