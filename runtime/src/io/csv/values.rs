@@ -165,47 +165,94 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// A plain decimal (`-12.345`, `7`, `.5`; no exponent) with at most 15
-/// significant digits, as an exactly rounded f64: the mantissa and 10^k are
-/// both exact doubles, so one correctly rounded division gives the correctly
-/// rounded value (Clinger's fast path). `None` sends the text to the general
-/// parser.
-#[inline]
-fn parse_plain_f64(s: &[u8]) -> Option<f64> {
-    let (neg, digits) = match s.first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut mantissa: u64 = 0;
-    let mut significant = 0u32;
-    let mut scale = 0usize;
-    let mut seen_dot = false;
-    let mut any = false;
-    for &c in digits {
-        match c {
-            b'0'..=b'9' => {
-                any = true;
-                if mantissa != 0 || c != b'0' {
-                    significant += 1;
+/// A plain decimal (`-12.345`, `7`, `.5`; no exponent) of at most 19
+/// significant digits and 22 decimals: its digits as an integer, scaled
+/// down by `10^scale`.
+struct Decimal {
+    negative: bool,
+    mantissa: u64,
+    significant: u32,
+    scale: usize,
+}
+
+impl Decimal {
+    #[inline]
+    fn parse(s: &[u8]) -> Option<Decimal> {
+        let (negative, digits) = match s.first()? {
+            b'-' => (true, &s[1..]),
+            b'+' => (false, &s[1..]),
+            _ => (false, s),
+        };
+        let mut mantissa: u64 = 0;
+        let mut significant = 0u32;
+        let mut scale = 0usize;
+        let mut seen_dot = false;
+        let mut any = false;
+        for &c in digits {
+            match c {
+                b'0'..=b'9' => {
+                    any = true;
+                    if mantissa != 0 || c != b'0' {
+                        significant += 1;
+                    }
+                    // At most 19 significant digits: below 10^19 < 2^64.
+                    mantissa = mantissa * 10 + (c - b'0') as u64;
+                    scale += seen_dot as usize;
+                    if significant > 19 || scale > 22 {
+                        return None;
+                    }
                 }
-                mantissa = mantissa * 10 + (c - b'0') as u64;
-                if seen_dot {
-                    scale += 1;
-                }
-                if significant > 15 || scale > 22 {
-                    return None;
-                }
+                b'.' if !seen_dot => seen_dot = true,
+                _ => return None,
             }
-            b'.' if !seen_dot => seen_dot = true,
-            _ => return None,
+        }
+        any.then_some(Decimal {
+            negative,
+            mantissa,
+            significant,
+            scale,
+        })
+    }
+
+    /// The value as the f64 nearest to `mantissa as f64 / 10^scale`: the
+    /// decimal correctly rounded when it has at most 15 significant digits
+    /// (the mantissa and 10^k are then exact doubles and one division
+    /// rounds once: Clinger's fast path), else within 4 ulps of it (the
+    /// mantissa's rounding and the division's, 2^-53 each, relative).
+    #[inline]
+    fn to_f64(&self) -> f64 {
+        let value = self.mantissa as f64 / POW10[self.scale];
+        if self.negative {
+            -value
+        } else {
+            value
         }
     }
-    if !any {
-        return None;
-    }
-    let value = mantissa as f64 / POW10[scale];
-    Some(if neg { -value } else { value })
+}
+
+/// A plain decimal of at most 15 significant digits, exactly rounded
+/// (`None` sends the text to the general parser).
+#[inline]
+fn parse_plain_f64(s: &[u8]) -> Option<f64> {
+    let decimal = Decimal::parse(s)?;
+    (decimal.significant <= 15).then(|| decimal.to_f64())
+}
+
+/// A plain decimal of at most 19 significant digits as an f32, exactly
+/// rounded. Its f64 value (exact to the last bit for up to 15 digits,
+/// within 4 ulps above that) is rounded again to f32; that is the f32
+/// nearest to the decimal unless the f64 lies close to an f32 rounding
+/// midpoint (the low 29 bits 1 followed by zeros): within 16 ulps of one
+/// (or exactly on one, for an exact f64), the decimal may lie on either
+/// side, and the general parser decides. The 2015 taxi files write their
+/// coordinates with 16 or 17 digits (`40.750110626220703`).
+#[inline]
+fn parse_plain_f32(s: &[u8]) -> Option<f32> {
+    const MIDPOINT: u64 = 0x1000_0000;
+    let decimal = Decimal::parse(s)?;
+    let wide = decimal.to_f64();
+    let margin = if decimal.significant <= 15 { 0 } else { 16 };
+    ((wide.to_bits() & 0x1FFF_FFFF).abs_diff(MIDPOINT) > margin).then_some(wide as f32)
 }
 
 #[inline]
@@ -217,16 +264,7 @@ pub(crate) fn parse_f64(s: &[u8]) -> Option<f64> {
 #[inline]
 pub(crate) fn parse_f32(s: &[u8]) -> Option<f32> {
     let s = s.trim_ascii();
-    if let Some(wide) = parse_plain_f64(s) {
-        // The f64 is the decimal correctly rounded; rounding it again to f32
-        // is correct unless it sits exactly on an f32 rounding midpoint
-        // (the low 29 bits are 1 followed by zeros), where the decimal may
-        // lie on either side: the general parser decides those.
-        if wide.to_bits() & 0x1FFF_FFFF != 0x1000_0000 {
-            return Some(wide as f32);
-        }
-    }
-    lexical_core::parse::<f32>(s).ok()
+    parse_plain_f32(s).or_else(|| lexical_core::parse::<f32>(s).ok())
 }
 
 pub(crate) fn parse_bool(s: &[u8]) -> Option<bool> {
@@ -285,8 +323,8 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for _ in 0..200_000 {
-            let digits = (next() % 16) as usize + 1;
+        for _ in 0..400_000 {
+            let digits = (next() % 19) as usize + 1;
             let mantissa = next() % 10u64.pow(digits as u32);
             let scale = (next() % (digits as u64 + 3)) as usize;
             let mut text = mantissa.to_string();
@@ -322,6 +360,50 @@ mod tests {
             let b = text.as_bytes();
             assert_eq!(parse_f32(b), lexical_core::parse::<f32>(b).ok(), "{text}");
         }
+    }
+
+    /// Decimals of 16 to 19 digits a hair from an f32 rounding midpoint,
+    /// on both sides and on it: where rounding through an f64 could go
+    /// the wrong way, the f32 must still be the nearest one.
+    #[test]
+    fn long_decimals_near_f32_midpoints_round_to_the_nearest_f32() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut checked = 0;
+        for _ in 0..200_000 {
+            // A positive f32 between 1e-3 and 1e6 and the midpoint above it.
+            let x = f32::from_bits(0x3A83_126F + (next() % 0x0E00_0000) as u32);
+            let mid = (x as f64 + f32::from_bits(x.to_bits() + 1) as f64) / 2.0;
+            let whole = (mid as u64).to_string().len();
+            for significant in 16..=19usize {
+                let decimals = significant.saturating_sub(whole).min(22);
+                let text = format!("{mid:.decimals$}");
+                for t in [text.clone(), nudge(&text, 1), nudge(&text, -1)] {
+                    let b = t.as_bytes();
+                    let want = lexical_core::parse::<f32>(b).ok().map(f32::to_bits);
+                    assert_eq!(parse_f32(b).map(f32::to_bits), want, "{t}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 2_000_000);
+    }
+
+    /// `text` (digits and one dot) with its last digit moved by `by`, when
+    /// that stays a digit.
+    fn nudge(text: &str, by: i32) -> String {
+        let mut bytes = text.as_bytes().to_vec();
+        let last = bytes.len() - 1;
+        let digit = (bytes[last] - b'0') as i32 + by;
+        if (0..=9).contains(&digit) {
+            bytes[last] = b'0' + digit as u8;
+        }
+        String::from_utf8(bytes).unwrap()
     }
 
     #[test]
