@@ -18,7 +18,7 @@ MLFLOW_VERSION := 3.17.2
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
-.PHONY: help deps plugins build demo test test-python test-go test-zig js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler bench-fit deploy-azureml clean
+.PHONY: help deps plugins build demo test test-python test-go test-zig js-deps test-js lint doc bench bench-kits bench-duckdb bench-mpi bench-scheduler bench-fit profile deploy-azureml clean
 
 help:
 	@echo "make demo     build, generate a NYC-taxi sample ($(DEMO_ROWS) rows) and run the job on it"
@@ -37,6 +37,7 @@ help:
 	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
 	@echo "make bench-mpi     the NYC-taxi job on 1, 2 and 4 MPI ranks"
 	@echo "make bench-fit     the fit passes of jobs/nyc-taxi-fit against the transform pass"
+	@echo "make profile       the NYC-taxi job's CPU time by stage (perf), and each stage's limit"
 	@echo "make bench-scheduler  rank 0's hand-out rate and worker idle time, 64-1024 simulated ranks"
 
 # Installs only what is missing, so it is cheap to run again.
@@ -191,6 +192,16 @@ deploy-azureml: deps
 bench-fit: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
 	$(VENV)/bin/python bench/fit.py
+
+# perf from Debian (linux-perf); the binary with the stage-profile feature
+# is kept aside, so the release build stays as it is.
+profile: deps
+	command -v perf >/dev/null || (apt-get update -qq && apt-get install -y -qq linux-perf)
+	$(CARGO) build --release -p wasmprep-artifacts
+	$(CARGO) build --release -p wasmprep --features stage-profile
+	cp target/release/wasmprep target/release/wasmprep-stage-profile
+	$(CARGO) build --release -p wasmprep
+	$(VENV)/bin/python bench/profile.py
 
 bench-duckdb: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts

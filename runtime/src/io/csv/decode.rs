@@ -220,7 +220,8 @@ impl ColumnBuilder {
 
     /// A float: None if it does not parse, an error if it overflows to an
     /// infinity that the text does not spell.
-    #[inline]
+    #[cfg_attr(not(feature = "stage-profile"), inline)]
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn append_float(&mut self, field: &[u8]) -> Result<Option<()>, String> {
         let pushed = match &mut self.values {
             Values::F64(v) => match parse_f64(field) {
@@ -238,7 +239,8 @@ impl ColumnBuilder {
 
     /// An integer of the column's width: None if it does not parse, an
     /// error if it does not fit.
-    #[inline]
+    #[cfg_attr(not(feature = "stage-profile"), inline)]
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn append_integer(&mut self, field: &[u8]) -> Result<Option<()>, String> {
         let fits = match self.parser {
             Parser::Signed { min, max } => match parse_i64(field) {
@@ -261,7 +263,8 @@ impl ColumnBuilder {
     }
 
     /// Text (checked to be UTF-8) or bytes, within the batch's byte cap.
-    #[inline]
+    #[cfg_attr(not(feature = "stage-profile"), inline)]
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn append_var(&mut self, field: &[u8]) -> Result<Option<()>, String> {
         let Values::Var(o, d) = &mut self.values else {
             unreachable!("text parser on a fixed-width column")
@@ -278,7 +281,8 @@ impl ColumnBuilder {
     }
 
     /// Timestamps, dates, durations and booleans: None if it does not parse.
-    #[inline]
+    #[cfg_attr(not(feature = "stage-profile"), inline)]
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn append_other(&mut self, field: &[u8]) -> Option<()> {
         match (&self.parser, &mut self.values) {
             (Parser::Timestamp { unit, format }, Values::I64(v)) => match format {

@@ -207,6 +207,7 @@ impl CsvReader {
     }
 
     /// Reads more of the file into the buffer. Returns false at EOF.
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn fill(&mut self) -> Result<bool> {
         if self.eof {
             return Ok(false);
@@ -452,6 +453,7 @@ impl CsvReader {
 
     /// Appends the split record to the builders, or rolls it back and says
     /// which column failed and why.
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn append_record(&mut self, nfields: usize) -> Result<(), (Option<String>, String)> {
         if nfields != self.columns.len() {
             return Err((

@@ -40,6 +40,7 @@ impl CsvReader {
     /// Splits the next line in place when it holds no quote character (the
     /// common case): fields are byte ranges of the read buffer, found with
     /// SIMD searches, nothing copied.
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn split_unquoted(&mut self) -> Option<(usize, usize)> {
         let input = &self.buf[self.pos..];
         let base = self.pos;
@@ -81,6 +82,7 @@ impl CsvReader {
 
     /// Splits a record with quotes using csv-core (which unescapes fields
     /// into `field_buf`).
+    #[cfg_attr(feature = "stage-profile", inline(never))]
     fn split_quoted(&mut self, core: &mut csv_core::Reader) -> Result<Option<(usize, usize)>> {
         loop {
             core.reset();

@@ -166,14 +166,16 @@ const POW10: [f64; 23] = [
 ];
 
 /// A plain decimal (`-12.345`, `7`, `.5`; no exponent) of at most 19
-/// significant digits and 22 decimals: its digits as an integer, scaled
-/// down by `10^scale`.
+/// digits, 22 of them decimals: its digits as an integer (below 10^19 <
+/// 2^64), scaled down by `10^scale`.
 struct Decimal {
     negative: bool,
     mantissa: u64,
-    significant: u32,
     scale: usize,
 }
+
+/// Below this a mantissa is an exact double.
+const EXACT_MANTISSA: u64 = 1 << 53;
 
 impl Decimal {
     #[inline]
@@ -183,42 +185,34 @@ impl Decimal {
             b'+' => (false, &s[1..]),
             _ => (false, s),
         };
-        let mut mantissa: u64 = 0;
-        let mut significant = 0u32;
-        let mut scale = 0usize;
-        let mut seen_dot = false;
-        let mut any = false;
-        for &c in digits {
-            match c {
-                b'0'..=b'9' => {
-                    any = true;
-                    if mantissa != 0 || c != b'0' {
-                        significant += 1;
-                    }
-                    // At most 19 significant digits: below 10^19 < 2^64.
-                    mantissa = mantissa * 10 + (c - b'0') as u64;
-                    scale += seen_dot as usize;
-                    if significant > 19 || scale > 22 {
-                        return None;
-                    }
+        let (mantissa, whole) = fold_digits(0, digits);
+        let (mantissa, scale) = match digits.get(whole) {
+            None => (mantissa, 0),
+            Some(b'.') => {
+                let (mantissa, decimals) = fold_digits(mantissa, &digits[whole + 1..]);
+                if whole + 1 + decimals != digits.len() {
+                    return None;
                 }
-                b'.' if !seen_dot => seen_dot = true,
-                _ => return None,
+                (mantissa, decimals)
             }
+            Some(_) => return None,
+        };
+        let count = whole + scale;
+        if count == 0 || count > 19 || scale > 22 {
+            return None; // no digit, more than fit a u64, or too many decimals
         }
-        any.then_some(Decimal {
+        Some(Decimal {
             negative,
             mantissa,
-            significant,
             scale,
         })
     }
 
     /// The value as the f64 nearest to `mantissa as f64 / 10^scale`: the
-    /// decimal correctly rounded when it has at most 15 significant digits
-    /// (the mantissa and 10^k are then exact doubles and one division
-    /// rounds once: Clinger's fast path), else within 4 ulps of it (the
-    /// mantissa's rounding and the division's, 2^-53 each, relative).
+    /// decimal correctly rounded when the mantissa is an exact double (and
+    /// 10^k always is: one division rounds once, Clinger's fast path), else
+    /// within 4 ulps of it (the mantissa's rounding and the division's,
+    /// 2^-53 each, relative).
     #[inline]
     fn to_f64(&self) -> f64 {
         let value = self.mantissa as f64 / POW10[self.scale];
@@ -228,19 +222,42 @@ impl Decimal {
             value
         }
     }
+
+    #[inline]
+    fn exact(&self) -> bool {
+        self.mantissa <= EXACT_MANTISSA
+    }
 }
 
-/// A plain decimal of at most 15 significant digits, exactly rounded
-/// (`None` sends the text to the general parser).
+/// `mantissa` with the leading decimal digits of `digits` appended (at
+/// most 19 of them are read: the caller refuses longer text), and how many
+/// there were.
+#[inline]
+fn fold_digits(mut mantissa: u64, digits: &[u8]) -> (u64, usize) {
+    let mut n = 0;
+    for &c in digits.iter().take(20) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(d as u64);
+        n += 1;
+    }
+    (mantissa, n)
+}
+
+/// A plain decimal whose digits make an exact double (up to 15 digits,
+/// often 16), exactly rounded (`None` sends the text to the general
+/// parser).
 #[inline]
 fn parse_plain_f64(s: &[u8]) -> Option<f64> {
     let decimal = Decimal::parse(s)?;
-    (decimal.significant <= 15).then(|| decimal.to_f64())
+    decimal.exact().then(|| decimal.to_f64())
 }
 
-/// A plain decimal of at most 19 significant digits as an f32, exactly
-/// rounded. Its f64 value (exact to the last bit for up to 15 digits,
-/// within 4 ulps above that) is rounded again to f32; that is the f32
+/// A plain decimal of at most 19 digits as an f32, exactly rounded. Its
+/// f64 value (exact to the last bit when the digits make an exact double,
+/// within 4 ulps otherwise) is rounded again to f32; that is the f32
 /// nearest to the decimal unless the f64 lies close to an f32 rounding
 /// midpoint (the low 29 bits 1 followed by zeros): within 16 ulps of one
 /// (or exactly on one, for an exact f64), the decimal may lie on either
@@ -251,7 +268,7 @@ fn parse_plain_f32(s: &[u8]) -> Option<f32> {
     const MIDPOINT: u64 = 0x1000_0000;
     let decimal = Decimal::parse(s)?;
     let wide = decimal.to_f64();
-    let margin = if decimal.significant <= 15 { 0 } else { 16 };
+    let margin = if decimal.exact() { 0 } else { 16 };
     ((wide.to_bits() & 0x1FFF_FFFF).abs_diff(MIDPOINT) > margin).then_some(wide as f32)
 }
 
@@ -356,9 +373,26 @@ mod tests {
             "16777217",
             "0.1",
             "3.4028235e38",
+            "12345678901234567890",
+            "9999999999999999999",
+            "0000000000000000000001.5",
+            "1.00000000000000000000001",
+            "9007199254740993",
+            "1.",
+            ".5",
+            "+.5",
+            "-.",
+            "1..2",
+            "1.2.",
+            "12a",
         ] {
             let b = text.as_bytes();
             assert_eq!(parse_f32(b), lexical_core::parse::<f32>(b).ok(), "{text}");
+            assert_eq!(
+                parse_f64(b).map(f64::to_bits),
+                lexical_core::parse::<f64>(b).ok().map(f64::to_bits),
+                "{text}"
+            );
         }
     }
 
