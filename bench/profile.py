@@ -29,8 +29,8 @@ FREQUENCY = 1999
 STAGES = [
     ("plugin code in the sandbox (compiled wasm)", r"\.cwasm$", r""),
     ("plugin boundary (wasmtime calls, buffer copies)", r"", r"wasmtime|sandbox::|cranelift"),
-    ("CSV structure (records split into fields)", r"", r"split_unquoted|split_quoted|split_record|memchr|csv_core"),
-    ("CSV values: floats", r"", r"append_float|lexical|parse_f(32|64)"),
+    ("CSV structure (records split into fields)", r"", r"split_unquoted|split_quoted|split_record|Specials|memchr|csv_core"),
+    ("CSV values: floats", r"", r"append_float|lexical|parse_f(32|64)|fold_digits|Decimal"),
     ("CSV values: integers", r"", r"append_integer|parse_[iu]64"),
     ("CSV values: timestamps and dates", r"", r"append_other|parse_iso|civil|parse_timestamp|parse_date"),
     ("CSV values: text", r"", r"append_var|from_utf8|run_utf8_validation"),

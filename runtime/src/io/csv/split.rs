@@ -1,5 +1,5 @@
-//! Splitting a record into fields: a fast path for lines without quotes,
-//! csv-core for the rest. Records end at line feeds only, where byte ranges
+//! Splitting a record into fields: a fast path for lines without quotes
+//! (eight bytes at a time), csv-core for the rest. Records end at line feeds only, where byte ranges
 //! are cut.
 
 use super::CsvReader;
@@ -38,34 +38,40 @@ impl CsvReader {
     }
 
     /// Splits the next line in place when it holds no quote character (the
-    /// common case): fields are byte ranges of the read buffer, found with
-    /// SIMD searches, nothing copied.
+    /// common case): fields are byte ranges of the read buffer, found eight
+    /// bytes at a time ([`Specials`]), nothing copied.
     #[cfg_attr(feature = "stage-profile", inline(never))]
     fn split_unquoted(&mut self) -> Option<(usize, usize)> {
         let input = &self.buf[self.pos..];
         let base = self.pos;
         let delimiter = self.delimiter;
         // Without quoting, searching for the delimiter twice costs nothing.
-        let quote = self.quote.unwrap_or(delimiter);
-        self.spans.clear();
+        let specials = Specials::new(delimiter, self.quote.unwrap_or(delimiter));
+        let spans = &mut self.spans;
+        spans.clear();
         let mut start = 0;
-        for i in memchr::memchr3_iter(delimiter, b'\n', quote, input) {
+        // What the byte at `i` does: ends a field, ends the line (its
+        // length), or is a quote (csv-core's job).
+        let special = |i: usize| -> Option<Option<usize>> {
             let b = input[i];
             if b == delimiter {
-                self.spans.push((base + start, base + i));
+                spans.push((base + start, base + i));
                 start = i + 1;
-            } else if b == b'\n' {
+                return None;
+            }
+            if b == b'\n' {
                 let end = if i > start && input[i - 1] == b'\r' {
                     i - 1
                 } else {
                     i
                 };
-                self.spans.push((base + start, base + end));
-                self.spans_in_buf = true;
-                return Some((i + 1, self.spans.len()));
-            } else {
-                return None; // a quote: csv-core's job
+                spans.push((base + start, base + end));
+                return Some(Some(i + 1));
             }
+            Some(None)
+        };
+        if let Some(line) = specials.find(input, special) {
+            return self.line_split(line);
         }
         if !self.eof || input.is_empty() {
             return None; // the line continues past the buffer
@@ -78,6 +84,15 @@ impl CsvReader {
         self.spans.push((base + start, base + end));
         self.spans_in_buf = true;
         Some((input.len(), self.spans.len()))
+    }
+
+    /// The answer of `split_unquoted` for a line of `len` bytes split into
+    /// the spans, or for a line with a quote (None).
+    #[inline]
+    fn line_split(&mut self, len: Option<usize>) -> Option<(usize, usize)> {
+        let len = len?;
+        self.spans_in_buf = true;
+        Some((len, self.spans.len()))
     }
 
     /// Splits a record with quotes using csv-core (which unescapes fields
@@ -176,6 +191,68 @@ impl CsvReader {
     }
 }
 
+/// The bytes that end a field in an unquoted line (the delimiter, a line
+/// feed, a quote), found eight at a time in a `u64` (SWAR): a CSV line has
+/// a delimiter every few bytes, where a search that restarts after every
+/// match spends more on starting than on searching.
+#[derive(Clone, Copy)]
+pub(super) struct Specials {
+    delimiter: u64,
+    quote: u64,
+    bytes: [u8; 3],
+}
+
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+impl Specials {
+    pub(super) fn new(delimiter: u8, quote: u8) -> Self {
+        Specials {
+            delimiter: u64::from_ne_bytes([delimiter; 8]),
+            quote: u64::from_ne_bytes([quote; 8]),
+            bytes: [delimiter, b'\n', quote],
+        }
+    }
+
+    /// The high bit of each byte of `word` that equals one of the bytes
+    /// (exact: no carry crosses bytes, as the low seven bits of each are
+    /// added alone).
+    #[inline]
+    fn mask(&self, word: u64) -> u64 {
+        let equal = |pattern: u64| {
+            let t = word ^ pattern;
+            !(((t & LOW7) + LOW7) | t | LOW7)
+        };
+        equal(self.delimiter) | equal(u64::from_ne_bytes([b'\n'; 8])) | equal(self.quote)
+    }
+
+    /// Calls `f` with the position of each special byte of `input`, in
+    /// order, until it answers.
+    #[inline(always)]
+    pub(super) fn find<R>(&self, input: &[u8], mut f: impl FnMut(usize) -> Option<R>) -> Option<R> {
+        let mut words = input.chunks_exact(8);
+        let mut offset = 0;
+        for chunk in &mut words {
+            let mut mask = self.mask(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+            while mask != 0 {
+                let i = offset + mask.trailing_zeros() as usize / 8;
+                mask &= mask - 1;
+                if let Some(answer) = f(i) {
+                    return Some(answer);
+                }
+            }
+            offset += 8;
+        }
+        for (i, b) in words.remainder().iter().enumerate() {
+            if self.bytes.contains(b) {
+                if let Some(answer) = f(offset + i) {
+                    return Some(answer);
+                }
+            }
+        }
+        None
+    }
+}
+
 /// Whether a record (without its terminator) holds a line break: csv-core
 /// skips blank lines before a record, so those do not count.
 pub(super) fn spans_lines(record: &[u8]) -> bool {
@@ -232,4 +309,48 @@ pub(crate) fn header_fields(
         .map_err(io)?;
     let line = first.strip_suffix(b"\n").unwrap_or(&first);
     Ok((split_line(core, line), first.len() as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Specials;
+
+    /// Every position of a special byte, found eight at a time, equals a
+    /// byte-by-byte search: inputs of every length up to 80 (so every tail
+    /// length), from an alphabet of the special bytes and their neighbours
+    /// with the high bit flipped or one off, where a carry or a borrow
+    /// between bytes would show.
+    #[test]
+    fn special_bytes_are_found_exactly_as_one_by_one() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (delimiter, quote) in [(b',', b'"'), (b'\t', b'\t'), (0u8, b'\''), (0xff, 0x80)] {
+            let specials = Specials::new(delimiter, quote);
+            let mut alphabet = vec![b'a', b'0', 0, 0x7f, 0x80, 0xff, b'\r'];
+            for s in [delimiter, b'\n', quote] {
+                alphabet.extend([s, s ^ 0x80, s.wrapping_add(1), s.wrapping_sub(1)]);
+            }
+            for len in 0..=80 {
+                for _ in 0..50 {
+                    let input: Vec<u8> = (0..len)
+                        .map(|_| alphabet[next() as usize % alphabet.len()])
+                        .collect();
+                    let want: Vec<usize> = (0..len)
+                        .filter(|&i| [delimiter, b'\n', quote].contains(&input[i]))
+                        .collect();
+                    let mut got = Vec::new();
+                    specials.find(&input, |i| {
+                        got.push(i);
+                        None::<()>
+                    });
+                    assert_eq!(got, want, "{input:?}");
+                }
+            }
+        }
+    }
 }

@@ -232,7 +232,7 @@ impl Decimal {
 /// `mantissa` with the leading decimal digits of `digits` appended (at
 /// most 19 of them are read: the caller refuses longer text), and how many
 /// there were.
-#[inline]
+#[inline(always)]
 fn fold_digits(mut mantissa: u64, digits: &[u8]) -> (u64, usize) {
     let mut n = 0;
     for &c in digits.iter().take(20) {
