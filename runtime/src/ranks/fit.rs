@@ -1,10 +1,11 @@
 //! The fit steps of a job across ranks, before the transform pass: for
 //! each pass over the data (one for all fit steps that can share it, see
-//! [`FitPass`]), every rank fits its share of the partitions (largest first, dealt round the ranks), sends their
-//! states to rank 0, which merges all of them **in partition order** and
-//! finishes them; every rank then transforms with the same parameters. The
-//! parameters therefore depend on the partitions only, never on how many
-//! ranks or threads fitted them. Rank 0 keeps them in the output
+//! [`FitPass`]), every rank fits its share of the partitions (largest
+//! first, dealt round the ranks), sends their states to rank 0, which
+//! merges all of them **in partition order** and finishes them; every rank
+//! then transforms with the same parameters. The parameters therefore
+//! depend on the partitions only, never on how many ranks or threads
+//! fitted them. Rank 0 keeps them in the output
 //! (`_fitted/steps-N.bin` and `.json`, digested in the manifest), and a
 //! resumed run that kept committed partitions reuses them.
 

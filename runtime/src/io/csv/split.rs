@@ -1,6 +1,6 @@
 //! Splitting a record into fields: a fast path for lines without quotes
-//! (eight bytes at a time), csv-core for the rest. Records end at line feeds only, where byte ranges
-//! are cut.
+//! (eight bytes at a time), csv-core for the rest. Records end at line
+//! feeds only, where byte ranges are cut.
 
 use super::CsvReader;
 use crate::io::Result;
