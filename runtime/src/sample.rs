@@ -58,14 +58,15 @@ impl Default for TaxiSample {
     }
 }
 
-/// A small, fast, deterministic generator (xorshift64*).
-struct Rng(u64);
+/// A small, fast, deterministic generator (xorshift64*); the crate's tests
+/// draw their random inputs from it too.
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;

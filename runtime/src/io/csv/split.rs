@@ -322,13 +322,8 @@ mod tests {
     /// between bytes would show.
     #[test]
     fn special_bytes_are_found_exactly_as_one_by_one() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::sample::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next();
         for (delimiter, quote) in [(b',', b'"'), (b'\t', b'\t'), (0u8, b'\''), (0xff, 0x80)] {
             let specials = Specials::new(delimiter, quote);
             let mut alphabet = vec![b'a', b'0', 0, 0x7f, 0x80, 0xff, b'\r'];

@@ -333,13 +333,8 @@ mod tests {
     /// kinds of text CSV files hold.
     #[test]
     fn fast_float_parsing_is_exactly_rounded() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::sample::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next();
         for _ in 0..400_000 {
             let digits = (next() % 19) as usize + 1;
             let mantissa = next() % 10u64.pow(digits as u32);
@@ -401,13 +396,8 @@ mod tests {
     /// the wrong way, the f32 must still be the nearest one.
     #[test]
     fn long_decimals_near_f32_midpoints_round_to_the_nearest_f32() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::sample::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.next();
         let mut checked = 0;
         for _ in 0..200_000 {
             // A positive f32 between 1e-3 and 1e6 and the midpoint above it.
