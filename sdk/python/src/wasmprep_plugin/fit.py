@@ -41,7 +41,7 @@ from typing import Any, List, Optional, Sequence, Type
 from .batch import Config
 from .errors import Failure
 from .plugin import check_contract, make_batch
-from .types import ColumnSpec, Contract, TypeLike, as_data_type
+from .types import ColumnSpec, Contract, Inputs
 
 
 @dataclass
@@ -55,21 +55,11 @@ class Fitted:
 
 
 @dataclass
-class FitContract:
-    """The columns `update` reads, in order: a builder, like `Contract`'s
-    inputs."""
+class FitContract(Inputs):
+    """The columns `update` reads, in order: `.input(name, type)` and
+    `.required_input(name, type)`, as a `Contract` declares its inputs."""
 
     inputs: List[ColumnSpec] = field(default_factory=list)
-
-    def input(self, name: str, data_type: TypeLike) -> "FitContract":
-        """Reads a column that may hold nulls."""
-        self.inputs.append(ColumnSpec(name, as_data_type(data_type), True))
-        return self
-
-    def required_input(self, name: str, data_type: TypeLike) -> "FitContract":
-        """Reads a column that must not hold nulls (the host refuses a batch that has some)."""
-        self.inputs.append(ColumnSpec(name, as_data_type(data_type), False))
-        return self
 
 
 class Aggregate:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import List, Optional, Union
+from typing import List, Optional, TypeVar, Union
 
 
 class TimeUnit(enum.Enum):
@@ -192,8 +192,28 @@ class ColumnSpec:
     nullable: bool
 
 
+Builder = TypeVar("Builder", bound="Inputs")
+
+
+class Inputs:
+    """The columns a plugin reads, declared in order: what a `Contract` and
+    a fit's `FitContract` both build."""
+
+    inputs: List[ColumnSpec]
+
+    def input(self: Builder, name: str, data_type: TypeLike) -> Builder:
+        """Reads a column that may hold nulls."""
+        self.inputs.append(ColumnSpec(name, as_data_type(data_type), True))
+        return self
+
+    def required_input(self: Builder, name: str, data_type: TypeLike) -> Builder:
+        """Reads a column that must not hold nulls (the host refuses a batch that has some)."""
+        self.inputs.append(ColumnSpec(name, as_data_type(data_type), False))
+        return self
+
+
 @dataclass
-class Contract:
+class Contract(Inputs):
     """What a plugin does with its configuration: a builder.
 
         Contract("tip-ratio", "0.1.0")
@@ -210,16 +230,6 @@ class Contract:
     inputs: List[ColumnSpec] = field(default_factory=list)
     outputs: List[ColumnSpec] = field(default_factory=list)
     filters_rows: bool = False
-
-    def input(self, name: str, data_type: TypeLike) -> "Contract":
-        """Reads a column that may hold nulls."""
-        self.inputs.append(ColumnSpec(name, as_data_type(data_type), True))
-        return self
-
-    def required_input(self, name: str, data_type: TypeLike) -> "Contract":
-        """Reads a column that must not hold nulls (the host refuses a batch that has some)."""
-        self.inputs.append(ColumnSpec(name, as_data_type(data_type), False))
-        return self
 
     def output(self, name: str, data_type: TypeLike) -> "Contract":
         """Writes a column without nulls."""
