@@ -39,6 +39,13 @@ def bindings(tmp_path_factory, world, module):
         shutil.rmtree(out, ignore_errors=True)
 
 
+def wire(wit, values):
+    """A float64 column as the host sends it, in the generated bindings' type."""
+    col = wp.column_from_list("float64", values)
+    validity = None if col.validity is None else col.validity.to_bytes()
+    return wit.Column(len=col.len, null_count=col.null_count, validity=validity, offsets=None, values=bytes(col.values))
+
+
 @pytest.fixture(scope="module")
 def glue(tmp_path_factory):
     with bindings(tmp_path_factory, wp.WORLD, "_glue") as module:

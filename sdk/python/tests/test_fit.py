@@ -8,6 +8,7 @@ import struct
 import pytest
 
 import wasmprep_plugin as wp
+from conftest import wire
 from wasmprep_plugin.testing import FitHarness, Harness
 
 
@@ -118,12 +119,6 @@ def test_outside_a_component_the_exports_are_placeholders():
     assert (Transform.__name__, Fit.__name__) == ("Transform", "Fit")
     with pytest.raises(RuntimeError, match="FitHarness"):
         Fit()
-
-
-def wire(wit, values):
-    col = wp.column_from_list("float64", values)
-    validity = None if col.validity is None else col.validity.to_bytes()
-    return wit.Column(len=col.len, null_count=col.null_count, validity=validity, offsets=None, values=bytes(col.values))
 
 
 def test_the_fit_export_runs_the_aggregate_and_configures_the_transform(fit_glue):

@@ -8,6 +8,7 @@ from array import array
 import pytest
 
 import wasmprep_plugin as wp
+from conftest import wire
 
 
 class Half(wp.Plugin):
@@ -23,12 +24,6 @@ class Half(wp.Plugin):
             raise wp.InvalidInput("negative", "x", 0)
         out = wp.Float64Builder().extend(v / 2 if v is not None else None for v in x.to_list()).finish()
         return wp.Output(out, selection=wp.Selection.from_fn(len(batch), x.valid))
-
-
-def wire(wit, values):
-    col = wp.column_from_list("float64", values)
-    validity = None if col.validity is None else col.validity.to_bytes()
-    return wit.Column(len=col.len, null_count=col.null_count, validity=validity, offsets=None, values=bytes(col.values))
 
 
 def test_every_type_converts_to_its_wit_case(glue):
