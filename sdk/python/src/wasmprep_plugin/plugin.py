@@ -61,12 +61,9 @@ class Instance:
         self.contract = contract
 
     def process(self, columns: Sequence[Any]) -> Tuple[List[Column], Optional[bytes]]:
-        batch = self.batch(columns)
+        batch = make_batch(self.contract, columns)
         output = self.plugin.process(batch)
         return check_output(self.contract, as_output(output), len(batch))
-
-    def batch(self, columns: Sequence[Any]) -> Batch:
-        return make_batch(self.contract, columns)
 
 
 def make_batch(contract: Contract, columns: Sequence[Any]) -> Batch:
