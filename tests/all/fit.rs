@@ -420,6 +420,31 @@ fn the_nyc_taxi_fit_job_matches_duckdb() {
     assert_eq!(deciles, (0.0, 9.0));
 }
 
+/// `wasmprep run` of `job` under `mpirun -n ranks`, one thread each; it
+/// must succeed.
+#[cfg(feature = "mpi")]
+fn run_on_ranks(
+    ranks: usize,
+    job: &std::path::Path,
+    data: &std::path::Path,
+    out: &std::path::Path,
+) {
+    let args = [
+        "run",
+        job.to_str().unwrap(),
+        "--input",
+        data.to_str().unwrap(),
+    ];
+    let mut cmd = crate::mpi::mpirun(ranks, &args);
+    cmd.arg("--output").arg(out).args(["--threads", "1"]);
+    let result = crate::mpi::run(cmd);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
 #[cfg(feature = "mpi")]
 #[test]
 fn the_nyc_taxi_fit_job_is_byte_identical_at_one_two_and_three_ranks() {
@@ -434,22 +459,7 @@ fn the_nyc_taxi_fit_job_is_byte_identical_at_one_two_and_three_ranks() {
     };
     for ranks in [1, 2, 3] {
         let out = dir.path().join(format!("ranks-{ranks}"));
-        let mut cmd = crate::mpi::mpirun(
-            ranks,
-            &[
-                "run",
-                job.to_str().unwrap(),
-                "--input",
-                data.to_str().unwrap(),
-            ],
-        );
-        cmd.arg("--output").arg(&out).args(["--threads", "1"]);
-        let result = crate::mpi::run(cmd);
-        assert!(
-            result.status.success(),
-            "{}",
-            String::from_utf8_lossy(&result.stderr)
-        );
+        run_on_ranks(ranks, &job, &data, &out);
         assert_eq!(fitted(&out), fitted(&single), "{ranks} ranks");
         assert_eq!(
             crate::part_digests(&out),
@@ -601,22 +611,7 @@ fn a_python_vocab_encoder_fits_the_frequencies_duckdb_counts() {
     {
         let _one_at_a_time = crate::exclusive();
         let ranks = dir.path().join("ranks-2");
-        let mut cmd = crate::mpi::mpirun(
-            2,
-            &[
-                "run",
-                job.to_str().unwrap(),
-                "--input",
-                data.to_str().unwrap(),
-            ],
-        );
-        cmd.arg("--output").arg(&ranks).args(["--threads", "1"]);
-        let result = crate::mpi::run(cmd);
-        assert!(
-            result.status.success(),
-            "{}",
-            String::from_utf8_lossy(&result.stderr)
-        );
+        run_on_ranks(2, &job, &data, &ranks);
         assert_eq!(crate::part_digests(&ranks), crate::part_digests(&out));
         assert_eq!(
             std::fs::read(ranks.join("_fitted/steps-6.bin")).unwrap(),
