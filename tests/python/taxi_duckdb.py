@@ -3,8 +3,6 @@
 Used by compare_duckdb.py (correctness) and bench/nyc_taxi.py (speed).
 """
 
-import duckdb
-
 # (name, DuckDB type) of the 2015 yellow-taxi CSV, as the job declares them.
 COLUMNS = [
     ("VendorID", "INTEGER"),
@@ -97,6 +95,8 @@ WHERE fare_amount > 0 AND fare_amount < 500
 
 
 def connect(threads: int) -> "duckdb.DuckDBPyConnection":
+    import duckdb  # here, so that the Dask and polars versions can take COLUMNS without it
+
     con = duckdb.connect()
     con.execute(f"SET threads = {threads}")
     con.execute("SET preserve_insertion_order = false")
