@@ -152,7 +152,7 @@ test-js: js-deps
 	cd sdk/js && node --test test/*.test.js
 	@for p in $(JS_PLUGINS); do echo "cd $$p && node --test"; (cd $$p && node --test) || exit 1; done
 
-WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p standard-scaler -p quantile-bins -p test-passthrough -p test-misbehave -p test-forbidden-import
+WASM_CRATES := -p wasmprep-sdk -p taxi-clean -p taxi-features -p standard-scaler -p quantile-bins -p test-passthrough -p test-misbehave -p test-forbidden-import -p test-math
 
 lint: deps
 	$(CARGO) fmt --all --check

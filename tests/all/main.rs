@@ -11,6 +11,7 @@ mod fit;
 mod golden;
 mod job;
 mod kits;
+mod math;
 #[cfg(all(feature = "mpi", feature = "mlflow"))]
 mod mlflow;
 #[cfg(feature = "mpi")]

@@ -76,6 +76,7 @@ mod builder;
 mod column;
 mod fit;
 pub mod log;
+pub mod math;
 pub mod testing;
 mod types;
 
