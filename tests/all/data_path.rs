@@ -189,6 +189,16 @@ fn zero_counts_and_ambiguous_steps_are_refused() {
         ),
         ("", "zstd_level = 0", "output.zstd_level must be 1 to 22"),
         (
+            "",
+            "row_group_mib = 0",
+            "output.row_group_mib must be a positive number of MiB, not 0",
+        ),
+        (
+            "",
+            "row_group_mib = inf",
+            "output.row_group_mib must be a positive number of MiB, not inf",
+        ),
+        (
             "[[steps]]\nselect = [\"b\", \"b\"]",
             "",
             "select names `b` twice",

@@ -440,6 +440,63 @@ fn part_files_carry_statistics_for_every_column() {
     assert!(ok, "{text}");
 }
 
+/// `output.row_group_mib` ends row groups by size (so a writer's memory is
+/// bounded whatever the partition size), and the rows stay the same rows in
+/// the same order.
+#[test]
+fn row_groups_end_at_row_group_mib_with_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sample = wasmprep::sample::TaxiSample {
+        rows: 60_000,
+        files: 1,
+        seed: 5,
+        bad_rows_per_million: 0,
+    };
+    wasmprep::sample::write_taxi_csv(&data, &sample).unwrap();
+    let run_with = |name: &str, output: &str| {
+        let sub = dir.path().join(name);
+        std::fs::create_dir(&sub).unwrap();
+        let job = crate::taxi_job(&sub, |t| t.replace("[output]", output));
+        let out = sub.join("out");
+        // A row group holds at least one batch, so batches smaller than the cap.
+        let done = crate::job::run_job(&job, &data, &out, &["--batch-rows", "4096"]);
+        assert!(done.status.success(), "{}", stderr(&done));
+        let (mut groups, mut batches) = (Vec::new(), Vec::new());
+        for (name, _) in crate::part_files(&out) {
+            let file = File::open(out.join(&name)).unwrap();
+            let meta = ParquetMetaDataReader::new()
+                .parse_and_finish(&file)
+                .unwrap();
+            groups.extend(meta.row_groups().iter().map(|g| g.total_byte_size()));
+            batches.extend(
+                wasmprep::io::parquet::read(&out.join(&name), None, 65_536)
+                    .unwrap()
+                    .1,
+            );
+        }
+        let schema = batches[0].schema();
+        (
+            groups,
+            arrow::compute::concat_batches(&schema, &batches).unwrap(),
+        )
+    };
+    let (default_groups, default_rows) = run_with("default", "[output]");
+    let (small_groups, small_rows) = run_with("small", "[output]\nrow_group_mib = 0.5");
+    assert_eq!(
+        default_groups.len(),
+        1,
+        "8 MiB holds the sample's one partition"
+    );
+    assert!(small_groups.len() >= 6, "{small_groups:?}");
+    let cap = 1 << 19;
+    assert!(
+        small_groups.iter().all(|&bytes| bytes <= 2 * cap),
+        "row groups of {small_groups:?} bytes against a cap of {cap}"
+    );
+    assert_eq!(small_rows, default_rows);
+}
+
 /// An output of 4 partitions (1000 rows of `x`, 250 per row group), written
 /// by a job whose step is the passthrough plugin.
 fn clean_output(dir: &Path) -> PathBuf {

@@ -185,7 +185,7 @@ fn check_csv_header(path: &Path, job: &Job, columns: &[CsvColumn]) -> Result<()>
 pub fn plan(job: &Job) -> Result<Plan> {
     let input = &job.spec.input;
     let InputFiles { files, skipped } = input_files(&job.input, input.format)?;
-    let target = ((input.partition_mib * (1u64 << 20) as f64) as u64).max(1);
+    let target = ((input.partition_mib * super::spec::MIB) as u64).max(1);
     let mut sized = Vec::with_capacity(files.len());
     let mut partitions: Vec<(PathBuf, PartitionInput, u64)> = Vec::new();
     let schema = match input.format {

@@ -162,6 +162,10 @@ pub struct OutputSpec {
     /// Rows per Parquet row group.
     #[serde(default = "default_row_group_rows")]
     pub row_group_rows: usize,
+    /// MiB per Parquet row group, at most (encoded, before compression): a
+    /// writer holds its row group in memory until it is complete.
+    #[serde(default = "default_row_group_mib")]
+    pub row_group_mib: f64,
 }
 
 fn default_zstd_level() -> i32 {
@@ -172,6 +176,13 @@ fn default_row_group_rows() -> usize {
     1 << 20
 }
 
+/// Bytes in a MiB, for the settings given in MiB.
+pub(crate) const MIB: f64 = (1u64 << 20) as f64;
+
+fn default_row_group_mib() -> f64 {
+    8.0
+}
+
 impl OutputSpec {
     /// Checks the output settings, naming the one out of range.
     pub fn check(&self) -> Result<()> {
@@ -179,6 +190,12 @@ impl OutputSpec {
             return Err(Error::Spec(
                 "output.row_group_rows must be at least 1".into(),
             ));
+        }
+        if !(self.row_group_mib * MIB >= 1.0 && self.row_group_mib.is_finite()) {
+            return Err(Error::Spec(format!(
+                "output.row_group_mib must be a positive number of MiB, not {}",
+                self.row_group_mib
+            )));
         }
         if !(1..=22).contains(&self.zstd_level) {
             return Err(Error::Spec(format!(
@@ -194,6 +211,7 @@ impl OutputSpec {
             codec: self.compression,
             zstd_level: self.zstd_level,
             row_group_rows: self.row_group_rows,
+            row_group_bytes: (self.row_group_mib * MIB) as usize,
         }
     }
 }

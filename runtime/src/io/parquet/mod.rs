@@ -41,6 +41,10 @@ pub struct WriteOptions {
     pub zstd_level: i32,
     /// Rows per row group.
     pub row_group_rows: usize,
+    /// Bytes per row group, at most (the writer's estimate of the encoded
+    /// size): a row group is held in memory until it is complete, so this
+    /// bounds a writer's memory whatever the partition size.
+    pub row_group_bytes: usize,
 }
 
 impl Default for WriteOptions {
@@ -49,6 +53,7 @@ impl Default for WriteOptions {
             codec: Codec::Zstd,
             zstd_level: 1,
             row_group_rows: 1 << 20,
+            row_group_bytes: 8 << 20,
         }
     }
 }
@@ -70,6 +75,7 @@ impl WriteOptions {
         let mut builder = WriterProperties::builder()
             .set_compression(compression)
             .set_max_row_group_row_count(Some(self.row_group_rows.max(1)))
+            .set_max_row_group_bytes(Some(self.row_group_bytes.max(1)))
             .set_created_by(format!("wasmprep {}", crate::version::VERSION));
         for field in schema.fields() {
             use arrow::datatypes::DataType::*;
