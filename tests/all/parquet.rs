@@ -677,3 +677,57 @@ fn verify_passes_a_clean_output_and_names_every_problem() {
         );
     }
 }
+
+/// Floats, timestamps and durations get a dictionary where their values
+/// repeat (money in cents, coordinates rounded to 0.01, trip durations in
+/// whole seconds) and none where they are nearly distinct (raw
+/// coordinates, timestamps, distances); integers keep theirs. The values
+/// read back are the same either way (the DuckDB cross-check reads them).
+#[test]
+fn floats_get_a_dictionary_where_their_values_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sample = wasmprep::sample::TaxiSample {
+        rows: 30_000,
+        files: 1,
+        seed: 9,
+        bad_rows_per_million: 0,
+    };
+    wasmprep::sample::write_taxi_csv(&data, &sample).unwrap();
+    let job = crate::taxi_job(dir.path(), |t| t.to_string());
+    let out = dir.path().join("out");
+    let done = crate::job::run_job(&job, &data, &out, &[]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let (name, _) = crate::part_files(&out).remove(0);
+    let file = File::open(out.join(name)).unwrap();
+    let meta = ParquetMetaDataReader::new()
+        .parse_and_finish(&file)
+        .unwrap();
+    let group = meta.row_group(0);
+    let dictionary = |column: &str| {
+        let chunk = group
+            .columns()
+            .iter()
+            .find(|c| c.column_path().string() == column)
+            .unwrap_or_else(|| panic!("no column {column}"));
+        chunk.dictionary_page_offset().is_some()
+    };
+    for column in [
+        "fare_amount",
+        "total_amount",
+        "pickup_latitude_r",
+        "dropoff_longitude_r",
+        "diff",
+        "passenger_count",
+    ] {
+        assert!(dictionary(column), "{column} has no dictionary");
+    }
+    for column in [
+        "pickup_longitude",
+        "dropoff_latitude",
+        "pickup_datetime",
+        "h_distance",
+    ] {
+        assert!(!dictionary(column), "{column} has a dictionary");
+    }
+}

@@ -280,7 +280,7 @@ impl ParquetFile {
             .prefix(".wasmprep-")
             .tempfile_in(dir)
             .with_context(|| format!("creating a file in {}", dir.display()))?;
-        let props = parquet::WriteOptions::default().properties(&schema)?;
+        let props = parquet::WriteOptions::default().properties(&schema, None)?;
         let writer = ::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))?;
         Ok(ParquetFile {
             writer,

@@ -69,41 +69,70 @@ impl OutputDir {
         let tmp = temp_builder(&format!(".{name}."))
             .tempfile_in(&self.path)
             .map_err(io_err(&self.path))?;
-        let file = tmp.reopen().map_err(io_err(tmp.path()))?;
-        let props = options.properties(&schema)?;
-        let mut writer =
-            ArrowWriter::try_new(file, schema, Some(props)).map_err(writing(&final_path))?;
-        for kv in provenance.key_values() {
-            writer.append_key_value_metadata(kv);
-        }
         Ok(PartWriter {
-            writer,
+            writer: None,
+            pending: Some(Pending {
+                schema,
+                options: options.clone(),
+                provenance: provenance.key_values(),
+            }),
             tmp,
             final_path,
         })
     }
 }
 
+/// What a part file's Parquet writer is made of, until its first batch.
+struct Pending {
+    schema: SchemaRef,
+    options: WriteOptions,
+    provenance: Vec<parquet::file::metadata::KeyValue>,
+}
+
 /// One partition's Parquet file, invisible until [`PartWriter::finish`].
+/// Its Parquet writer starts at the first batch with rows, which decides
+/// the columns' encodings ([`WriteOptions::properties`]).
 pub struct PartWriter {
-    writer: ArrowWriter<File>,
+    writer: Option<ArrowWriter<File>>,
+    pending: Option<Pending>,
     tmp: tempfile::NamedTempFile,
     final_path: PathBuf,
 }
 
 impl PartWriter {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
-        self.writer.write(batch).map_err(writing(&self.final_path))
+        if batch.num_rows() == 0 && self.writer.is_none() {
+            return Ok(());
+        }
+        self.writer(Some(batch))?
+            .write(batch)
+            .map_err(writing(&self.final_path))
     }
 
-    /// Completes the file (its float column orders made readable by older
-    /// readers, see [`crate::io::parquet::footer`]), then hashes it and renames
-    /// it into place. Returns (bytes, sha256).
-    pub fn finish(self) -> Result<(u64, String)> {
-        let mut file = self
-            .writer
-            .into_inner()
-            .map_err(writing(&self.final_path))?;
+    /// The Parquet writer, started with `sample` if it was not yet.
+    fn writer(&mut self, sample: Option<&RecordBatch>) -> Result<&mut ArrowWriter<File>> {
+        if let Some(Pending {
+            schema,
+            options,
+            provenance,
+        }) = self.pending.take()
+        {
+            let file = self.tmp.reopen().map_err(io_err(self.tmp.path()))?;
+            let props = options.properties(&schema, sample)?;
+            let mut writer = ArrowWriter::try_new(file, schema, Some(props))
+                .map_err(writing(&self.final_path))?;
+            for kv in provenance {
+                writer.append_key_value_metadata(kv);
+            }
+            self.writer = Some(writer);
+        }
+        Ok(self.writer.as_mut().expect("started above"))
+    }
+
+    pub fn finish(mut self) -> Result<(u64, String)> {
+        self.writer(None)?;
+        let writer = self.writer.take().expect("started above");
+        let mut file = writer.into_inner().map_err(writing(&self.final_path))?;
         file.flush().map_err(io_err(&self.final_path))?;
         crate::io::parquet::footer::type_defined_float_order(&mut file)
             .map_err(io_err(&self.final_path))?;

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{Error, Result};
 
 mod check;
+pub mod dictionary;
 pub mod footer;
 mod read_types;
 
@@ -60,10 +61,14 @@ impl Default for WriteOptions {
 
 impl WriteOptions {
     /// Writer properties for `schema`. Dictionary encoding is kept for the
-    /// columns it suits (integers, text, booleans) and turned off for floats,
-    /// timestamps and durations, whose mostly distinct values make building
-    /// the dictionary cost more than it saves.
-    pub fn properties(&self, schema: &arrow::datatypes::Schema) -> Result<WriterProperties> {
+    /// columns it suits (integers, text, booleans); floats, timestamps and
+    /// durations get it where `sample` (the first rows to be written) shows
+    /// that their values repeat ([`dictionary`]), and not without a sample.
+    pub fn properties(
+        &self,
+        schema: &arrow::datatypes::Schema,
+        sample: Option<&RecordBatch>,
+    ) -> Result<WriterProperties> {
         let compression = match self.codec {
             Codec::None => Compression::UNCOMPRESSED,
             Codec::Snappy => Compression::SNAPPY,
@@ -77,15 +82,15 @@ impl WriteOptions {
             .set_max_row_group_row_count(Some(self.row_group_rows.max(1)))
             .set_max_row_group_bytes(Some(self.row_group_bytes.max(1)))
             .set_created_by(format!("wasmprep {}", crate::version::VERSION));
-        for field in schema.fields() {
-            use arrow::datatypes::DataType::*;
-            if matches!(
-                field.data_type(),
-                Float16 | Float32 | Float64 | Timestamp(..) | Duration(_)
-            ) {
-                builder = builder
-                    .set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), false);
+        for (i, field) in schema.fields().iter().enumerate() {
+            if !dictionary::decided_by_data(field.data_type()) {
+                continue;
             }
+            let pays = sample
+                .and_then(|b| b.columns().get(i))
+                .is_some_and(dictionary::pays);
+            builder = builder
+                .set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), pays);
         }
         Ok(builder.build())
     }
@@ -266,8 +271,12 @@ pub fn write(
             path: path.to_path_buf(),
             source,
         })?;
-    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(options.properties(&schema)?))
-        .map_err(writing(path))?;
+    let mut writer = ArrowWriter::try_new(
+        file,
+        schema.clone(),
+        Some(options.properties(&schema, batches.first())?),
+    )
+    .map_err(writing(path))?;
     for b in batches {
         writer.write(b).map_err(writing(path))?;
     }

@@ -1,0 +1,133 @@
+//! Which columns of a part file get dictionary encoding.
+//!
+//! Parquet's dictionary encoding stores each distinct value once and the
+//! column as small integer indices (RLE and bit-packed). It pays when
+//! values repeat (money in cents, rounded coordinates, durations in whole
+//! seconds, categories): the data pages shrink to a few bits a value, and
+//! with them the bytes zstd must compress. It costs when they do not
+//! (raw coordinates, timestamps, distances): every value is hashed into a
+//! dictionary that grows until the writer gives up on it and falls back to
+//! plain encoding, work thrown away for each row group.
+//!
+//! Integers, text and booleans keep the writer's default (dictionary on).
+//! Floats, timestamps and durations, which are mostly distinct in general
+//! but not always, are decided from the data: a column gets a dictionary
+//! when its values in the first rows the writer is given repeat on average
+//! at least [`REPEATS`] times. The decision depends on the partition's data
+//! only, so the same input still gives the same bytes.
+
+use std::collections::HashSet;
+use std::hash::Hash;
+
+use arrow::array::{Array, ArrayData, ArrayRef};
+use arrow::buffer::ScalarBuffer;
+use arrow::datatypes::DataType;
+
+/// How many times, on average, a value must occur in the sample for the
+/// column to get a dictionary.
+pub const REPEATS: usize = 4;
+
+/// At most this many rows of the first batch are looked at.
+pub const SAMPLE_ROWS: usize = 1 << 16;
+
+/// Whether a column of this type is decided from its data (else it keeps
+/// the writer's default).
+pub fn decided_by_data(data_type: &DataType) -> bool {
+    use DataType::*;
+    matches!(
+        data_type,
+        Float16 | Float32 | Float64 | Timestamp(..) | Duration(_)
+    )
+}
+
+/// Whether `column`'s values repeat enough for a dictionary to pay: at
+/// least [`REPEATS`] non-null values for each distinct one among the first
+/// [`SAMPLE_ROWS`]. A column of nulls only, or an empty one, gets none.
+pub fn pays(column: &ArrayRef) -> bool {
+    let column = column.slice(0, column.len().min(SAMPLE_ROWS));
+    let data = column.to_data();
+    let valid = column.len() - column.null_count();
+    let distinct = match data.data_type().primitive_width() {
+        Some(2) => distinct::<u16>(&column, &data),
+        Some(4) => distinct::<u32>(&column, &data),
+        Some(8) => distinct::<u64>(&column, &data),
+        _ => return false,
+    };
+    valid > 0 && distinct.saturating_mul(REPEATS) <= valid
+}
+
+/// The number of distinct bit patterns among the valid values of a
+/// fixed-width column (so -0.0 and 0.0 are two, as they are to the
+/// dictionary encoder).
+fn distinct<T>(column: &ArrayRef, data: &ArrayData) -> usize
+where
+    T: arrow::datatypes::ArrowNativeType + Hash + Eq,
+{
+    let Some(values) = data.buffers().first() else {
+        return 0;
+    };
+    let values = ScalarBuffer::<T>::new(values.clone(), data.offset(), data.len());
+    let mut seen = HashSet::with_capacity(1024);
+    for (i, v) in values.iter().enumerate() {
+        if column.is_valid(i) {
+            seen.insert(*v);
+        }
+    }
+    seen.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{DurationMillisecondArray, Float32Array, Float64Array};
+
+    use super::*;
+
+    #[test]
+    fn repeated_values_pay_and_distinct_ones_do_not() {
+        let cents: ArrayRef = Arc::new(Float32Array::from_iter_values(
+            (0..10_000).map(|i| (i % 500) as f32 / 100.0),
+        ));
+        assert!(pays(&cents));
+        let unique: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            (0..10_000).map(|i| i as f64 * 1e-3),
+        ));
+        assert!(!pays(&unique));
+    }
+
+    #[test]
+    fn the_threshold_is_repeats_per_distinct_value() {
+        let at = |distinct: i64| -> ArrayRef {
+            Arc::new(DurationMillisecondArray::from_iter_values(
+                (0..4_000).map(move |i| i % distinct),
+            ))
+        };
+        assert!(pays(&at(1_000)));
+        assert!(!pays(&at(1_001)));
+    }
+
+    #[test]
+    fn nulls_are_not_values_and_a_null_column_gets_no_dictionary() {
+        let mostly_null: ArrayRef = Arc::new(Float32Array::from_iter(
+            (0..1_000).map(|i| (i % 100 == 0).then_some(i as f32)),
+        ));
+        assert!(!pays(&mostly_null));
+        let nulls: ArrayRef = Arc::new(Float32Array::from(vec![None::<f32>; 100]));
+        assert!(!pays(&nulls));
+        let empty: ArrayRef = Arc::new(Float32Array::from(Vec::<f32>::new()));
+        assert!(!pays(&empty));
+    }
+
+    #[test]
+    fn a_sliced_column_is_read_from_its_offset() {
+        let base =
+            Float32Array::from_iter_values(
+                (0..2_000).map(|i| if i < 1_000 { i as f32 } else { 1.0 }),
+            );
+        let tail: ArrayRef = Arc::new(base.slice(1_000, 1_000));
+        assert!(pays(&tail));
+        let head: ArrayRef = Arc::new(base.slice(0, 1_000));
+        assert!(!pays(&head));
+    }
+}
