@@ -482,14 +482,14 @@ fn row_groups_end_at_row_group_mib_with_the_same_rows() {
         )
     };
     let (default_groups, default_rows) = run_with("default", "[output]");
-    let (small_groups, small_rows) = run_with("small", "[output]\nrow_group_mib = 0.5");
+    let (small_groups, small_rows) = run_with("small", "[output]\nrow_group_mib = 0.25");
     assert_eq!(
         default_groups.len(),
         1,
         "8 MiB holds the sample's one partition"
     );
     assert!(small_groups.len() >= 6, "{small_groups:?}");
-    let cap = 1 << 19;
+    let cap = 1 << 18;
     assert!(
         small_groups.iter().all(|&bytes| bytes <= 2 * cap),
         "row groups of {small_groups:?} bytes against a cap of {cap}"
@@ -681,8 +681,9 @@ fn verify_passes_a_clean_output_and_names_every_problem() {
 /// Floats, timestamps and durations get a dictionary where their values
 /// repeat (money in cents, coordinates rounded to 0.01, trip durations in
 /// whole seconds) and none where they are nearly distinct (raw
-/// coordinates, timestamps, distances); integers keep theirs. The values
-/// read back are the same either way (the DuckDB cross-check reads them).
+/// coordinates and distances stay plain, timestamps are delta-encoded);
+/// integers keep theirs. The values read back are the same either way (the
+/// DuckDB cross-check reads them).
 #[test]
 fn floats_get_a_dictionary_where_their_values_repeat() {
     let dir = tempfile::tempdir().unwrap();
@@ -704,13 +705,18 @@ fn floats_get_a_dictionary_where_their_values_repeat() {
         .parse_and_finish(&file)
         .unwrap();
     let group = meta.row_group(0);
-    let dictionary = |column: &str| {
-        let chunk = group
+    let chunk = |column: &str| {
+        group
             .columns()
             .iter()
             .find(|c| c.column_path().string() == column)
-            .unwrap_or_else(|| panic!("no column {column}"));
-        chunk.dictionary_page_offset().is_some()
+            .unwrap_or_else(|| panic!("no column {column}"))
+    };
+    let dictionary = |column: &str| chunk(column).dictionary_page_offset().is_some();
+    let delta = |column: &str| {
+        chunk(column)
+            .encodings()
+            .any(|e| e == ::parquet::basic::Encoding::DELTA_BINARY_PACKED)
     };
     for column in [
         "fare_amount",
@@ -730,4 +736,8 @@ fn floats_get_a_dictionary_where_their_values_repeat() {
     ] {
         assert!(!dictionary(column), "{column} has a dictionary");
     }
+    for column in ["pickup_datetime", "dropoff_datetime"] {
+        assert!(delta(column), "{column} is not delta-encoded");
+    }
+    assert!(!delta("diff") && !delta("fare_amount"));
 }

@@ -12,7 +12,7 @@ use parquet::arrow::arrow_reader::{
     ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::{ArrowWriter, ProjectionMask};
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{Error, Result};
 
 mod check;
-pub mod dictionary;
+pub mod encoding;
 pub mod footer;
 mod read_types;
 
@@ -63,7 +63,8 @@ impl WriteOptions {
     /// Writer properties for `schema`. Dictionary encoding is kept for the
     /// columns it suits (integers, text, booleans); floats, timestamps and
     /// durations get it where `sample` (the first rows to be written) shows
-    /// that their values repeat ([`dictionary`]), and not without a sample.
+    /// that their values repeat, and are plain (floats) or delta-encoded
+    /// (timestamps, durations) elsewhere ([`encoding`]).
     pub fn properties(
         &self,
         schema: &arrow::datatypes::Schema,
@@ -83,14 +84,18 @@ impl WriteOptions {
             .set_max_row_group_bytes(Some(self.row_group_bytes.max(1)))
             .set_created_by(format!("wasmprep {}", crate::version::VERSION));
         for (i, field) in schema.fields().iter().enumerate() {
-            if !dictionary::decided_by_data(field.data_type()) {
+            let column = sample.and_then(|b| b.columns().get(i));
+            let Some(choice) = encoding::Choice::of(field.data_type(), column) else {
                 continue;
+            };
+            let path = ColumnPath::from(field.name().as_str());
+            builder = builder.set_column_dictionary_enabled(
+                path.clone(),
+                choice == encoding::Choice::Dictionary,
+            );
+            if choice == encoding::Choice::Delta {
+                builder = builder.set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);
             }
-            let pays = sample
-                .and_then(|b| b.columns().get(i))
-                .is_some_and(dictionary::pays);
-            builder = builder
-                .set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), pays);
         }
         Ok(builder.build())
     }

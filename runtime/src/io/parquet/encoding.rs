@@ -1,4 +1,4 @@
-//! Which columns of a part file get dictionary encoding.
+//! How each column of a part file is encoded.
 //!
 //! Parquet's dictionary encoding stores each distinct value once and the
 //! column as small integer indices (RLE and bit-packed). It pays when
@@ -13,8 +13,12 @@
 //! Floats, timestamps and durations, which are mostly distinct in general
 //! but not always, are decided from the data: a column gets a dictionary
 //! when its values in the first rows the writer is given repeat on average
-//! at least [`REPEATS`] times. The decision depends on the partition's data
-//! only, so the same input still gives the same bytes.
+//! at least [`REPEATS`] times. Where they do not, floats are plain, and
+//! timestamps and durations are delta-encoded (`DELTA_BINARY_PACKED`, in
+//! every Parquet reader since format 2.0): 64-bit values whose differences
+//! need fewer bits, which is less for zstd to compress, and far less when
+//! they are sorted. The decision depends on the partition's data only, so
+//! the same input still gives the same bytes.
 
 use std::collections::HashSet;
 use std::hash::Hash;
@@ -30,20 +34,39 @@ pub const REPEATS: usize = 4;
 /// At most this many rows of the first batch are looked at.
 pub const SAMPLE_ROWS: usize = 1 << 16;
 
-/// Whether a column of this type is decided from its data (else it keeps
-/// the writer's default).
-pub fn decided_by_data(data_type: &DataType) -> bool {
-    use DataType::*;
-    matches!(
-        data_type,
-        Float16 | Float32 | Float64 | Timestamp(..) | Duration(_)
-    )
+/// How a column whose type is decided by its data is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// Dictionary, falling back to plain if it grows too large.
+    Dictionary,
+    Plain,
+    /// `DELTA_BINARY_PACKED`.
+    Delta,
+}
+
+impl Choice {
+    /// The choice for a column of `data_type` whose first rows to be
+    /// written are `sample` (None: no rows), or None where the column keeps
+    /// the writer's default (integers, text, booleans, nested types).
+    pub fn of(data_type: &DataType, sample: Option<&ArrayRef>) -> Option<Choice> {
+        use DataType::*;
+        let otherwise = match data_type {
+            Float16 | Float32 | Float64 => Choice::Plain,
+            Timestamp(..) | Duration(_) => Choice::Delta,
+            _ => return None,
+        };
+        Some(if sample.is_some_and(pays) {
+            Choice::Dictionary
+        } else {
+            otherwise
+        })
+    }
 }
 
 /// Whether `column`'s values repeat enough for a dictionary to pay: at
 /// least [`REPEATS`] non-null values for each distinct one among the first
 /// [`SAMPLE_ROWS`]. A column of nulls only, or an empty one, gets none.
-pub fn pays(column: &ArrayRef) -> bool {
+fn pays(column: &ArrayRef) -> bool {
     let column = column.slice(0, column.len().min(SAMPLE_ROWS));
     let data = column.to_data();
     let valid = column.len() - column.null_count();
@@ -117,6 +140,24 @@ mod tests {
         assert!(!pays(&nulls));
         let empty: ArrayRef = Arc::new(Float32Array::from(Vec::<f32>::new()));
         assert!(!pays(&empty));
+    }
+
+    #[test]
+    fn what_does_not_repeat_is_plain_or_delta_and_other_types_keep_the_default() {
+        let unique: ArrayRef = Arc::new(DurationMillisecondArray::from_iter_values(0..1_000));
+        let repeated: ArrayRef = Arc::new(DurationMillisecondArray::from_iter_values(
+            (0..1_000).map(|i| i % 10),
+        ));
+        let duration = unique.data_type().clone();
+        assert_eq!(Choice::of(&duration, Some(&unique)), Some(Choice::Delta));
+        assert_eq!(
+            Choice::of(&duration, Some(&repeated)),
+            Some(Choice::Dictionary)
+        );
+        assert_eq!(Choice::of(&duration, None), Some(Choice::Delta));
+        assert_eq!(Choice::of(&DataType::Float64, None), Some(Choice::Plain));
+        assert_eq!(Choice::of(&DataType::Int64, Some(&unique)), None);
+        assert_eq!(Choice::of(&DataType::Utf8, None), None);
     }
 
     #[test]
