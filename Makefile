@@ -183,7 +183,7 @@ bench-scheduler:
 
 bench-mpi: deps
 	$(CARGO) build --release -p wasmprep -p wasmprep-artifacts
-	$(VENV)/bin/python bench/mpi_scaling.py
+	$(VENV)/bin/python bench/mpi_scaling.py --rows 10000000
 
 # The NYC-taxi job as an Azure ML job (4 nodes x 8 processes, as the seed),
 # generated into target/deploy/azureml: `wasmprep deploy azureml --help`.
@@ -212,7 +212,7 @@ bench-duckdb: deps
 	@[ -x $(DASK_VENV)/bin/python ] || python3 -m venv $(DASK_VENV)
 	@$(DASK_VENV)/bin/python -c 'import dask_mpi, mpi4py, pyarrow' 2>/dev/null || \
 	  $(DASK_VENV)/bin/pip install -q $(foreach t,$(DASK_TOOLS),'$(t)')
-	$(VENV)/bin/python bench/nyc_taxi.py --dask-python $(DASK_VENV)/bin/python
+	$(VENV)/bin/python bench/nyc_taxi.py --rows 10000000 --files 8 --dask-python $(DASK_VENV)/bin/python
 
 clean:
 	$(CARGO) clean
