@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WASMPREP = os.path.join(ROOT, "target", "release", "wasmprep")
 MPIRUN = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
           "--mca", "pml", "ob1", "--mca", "btl", "self,vader"]
-FITTED = re.compile(r'Fitted\. steps=([0-9,]+) seconds=([0-9.e-]+) partitions=(\d+) state_bytes=(\d+) gathered_bytes=(\d+)')
+FITTED = re.compile(r'Fitted\. steps=([0-9,]+) seconds=([0-9.e-]+) states=(\d+) state_bytes=(\d+) gathered_bytes=(\d+)')
 
 
 def job_file(work, name):

@@ -470,6 +470,56 @@ fn the_nyc_taxi_fit_job_is_byte_identical_at_one_two_and_three_ranks() {
     }
 }
 
+/// The "Fitted." lines' count of states merged on rank 0.
+fn states_merged(log: &str) -> Vec<usize> {
+    log.lines()
+        .filter(|l| l.contains("Fitted."))
+        .map(|l| {
+            let n = l.split("states=").nth(1).expect("a pass counts its states");
+            n.split_whitespace().next().unwrap().parse().unwrap()
+        })
+        .collect()
+}
+
+/// More partitions than blocks: each block's partitions are merged where
+/// they are fitted, rank 0 merges at most `MAX_BLOCKS` states, and the
+/// parameters are the same bytes at one process and at three ranks (the
+/// blocks do not depend on the ranks), and DuckDB's figures.
+#[cfg(feature = "mpi")]
+#[test]
+fn past_max_blocks_rank_0_merges_one_state_a_block_and_ranks_agree() {
+    let _one_at_a_time = crate::exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample(dir.path(), 12_000);
+    let job = scaler_job(&dir.path().join("fit"), "fit = true");
+    let text = std::fs::read_to_string(&job).unwrap();
+    std::fs::write(
+        &job,
+        text.replace("partition_mib = 0.3", "partition_mib = 0.0012"),
+    )
+    .unwrap();
+    let single = dir.path().join("single");
+    let log = run(&job, &data, &single, &["--threads", "2"]);
+    let partitions = crate::manifest(&single)["totals"]["partitions"]
+        .as_u64()
+        .unwrap() as usize;
+    let max = wasmprep::exec::fit::MAX_BLOCKS;
+    assert!(partitions > max, "{partitions} partitions");
+    assert_eq!(
+        states_merged(&log),
+        [wasmprep::exec::fit::blocks(partitions).len()]
+    );
+    assert!(states_merged(&log)[0] <= max);
+    check_scaler_against_duckdb(&single);
+    let out = dir.path().join("ranks-3");
+    run_on_ranks(3, &job, &data, &out);
+    let bin = "_fitted/steps-5.bin";
+    assert_eq!(
+        std::fs::read(out.join(bin)).unwrap(),
+        std::fs::read(single.join(bin)).unwrap()
+    );
+}
+
 #[test]
 fn fitting_a_plugin_that_does_not_fit_or_both_fitting_and_applying_is_refused() {
     let dir = tempfile::tempdir().unwrap();

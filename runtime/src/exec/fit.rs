@@ -13,8 +13,19 @@
 //! distance are fitted in one read of the data. A fit step that reads what
 //! an earlier one writes (or follows one that filters rows) waits for the
 //! next pass, when the earlier one transforms with its parameters.
+//!
+//! **Blocks.** States are merged where they are made, in an order that
+//! depends on the partitions alone: the partitions are cut into at most
+//! [`MAX_BLOCKS`] runs of consecutive ids ([`blocks`]), a worker folds each
+//! partition's state of a block into the block's state in partition order,
+//! and rank 0 merges the blocks' states in block order. The grouping is
+//! the same at any number of ranks and threads, so the parameters are too,
+//! bit for bit, even for merges that are associative only up to rounding;
+//! and rank 0 receives at most `MAX_BLOCKS` states per fit, however many
+//! partitions the data has.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -29,9 +40,22 @@ use crate::job::spec::Step;
 use crate::job::{Job, Pipeline};
 use crate::sandbox::{BatchLocation, Fitted, Fitter, Plugin, Sandbox, StepPlan};
 
-/// Each partition's states, one per fitting step of the pass, in step
-/// order.
+/// Each block's states, one per fitting step of the pass, in step order;
+/// a block is named by its first partition.
 pub type States = Vec<(usize, Vec<Vec<u8>>)>;
+
+/// At most this many blocks of partitions: the states rank 0 merges.
+pub const MAX_BLOCKS: usize = 1024;
+
+/// The partitions `0..partitions` cut into at most [`MAX_BLOCKS`] runs of
+/// consecutive ids, all of one length but the last.
+pub fn blocks(partitions: usize) -> Vec<Range<usize>> {
+    let size = partitions.div_ceil(MAX_BLOCKS).max(1);
+    (0..partitions)
+        .step_by(size)
+        .map(|start| start..(start + size).min(partitions))
+        .collect()
+}
 
 /// A fitting step of a pass.
 struct Member {
@@ -138,23 +162,23 @@ impl FitPass {
         self.members.iter().map(|m| m.step).collect()
     }
 
-    /// The state of each of `partitions` (one per fitting step), on up to
+    /// The state of each of `blocks` (one per fitting step), on up to
     /// `threads` threads.
     pub fn states(
         &self,
         job: &Job,
-        partitions: &[usize],
+        blocks: &[Range<usize>],
         threads: usize,
         batch_rows: usize,
     ) -> Result<States> {
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
-        let results = Mutex::new(Vec::with_capacity(partitions.len()));
+        let results = Mutex::new(Vec::with_capacity(blocks.len()));
         let first_error = Mutex::new(None);
         std::thread::scope(|scope| {
-            for _ in 0..threads.clamp(1, partitions.len().max(1)) {
+            for _ in 0..threads.clamp(1, blocks.len().max(1)) {
                 scope.spawn(|| {
-                    if let Err(e) = self.work(job, partitions, &next, &stop, batch_rows, &results) {
+                    if let Err(e) = self.work(job, blocks, &next, &stop, batch_rows, &results) {
                         stop.store(true, Ordering::SeqCst);
                         let mut first = first_error.lock().unwrap_or_else(|e| e.into_inner());
                         if first.is_none() || matches!(*first, Some(Error::Cancelled)) {
@@ -172,11 +196,11 @@ impl FitPass {
         Ok(states)
     }
 
-    /// One thread: partitions from the shared counter until none is left.
+    /// One thread: blocks from the shared counter until none is left.
     fn work(
         &self,
         job: &Job,
-        partitions: &[usize],
+        blocks: &[Range<usize>],
         next: &AtomicUsize,
         stop: &AtomicBool,
         batch_rows: usize,
@@ -191,14 +215,52 @@ impl FitPass {
                 .map(|m| m.plugin.fitter().map_err(|e| step_error(m.step, e)))
                 .collect::<Result<_>>()?,
         };
-        while let Some(&id) = partitions.get(next.fetch_add(1, Ordering::SeqCst)) {
-            let states = self.partition(job, id, &mut worker, stop, batch_rows)?;
+        while let Some(block) = blocks.get(next.fetch_add(1, Ordering::SeqCst)) {
+            let states = self.block(job, block.clone(), &mut worker, stop, batch_rows)?;
             results
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push((id, states));
+                .push((block.start, states));
         }
         Ok(())
+    }
+
+    /// A block's states: its partitions' states merged in partition order,
+    /// from the empty ones.
+    fn block(
+        &self,
+        job: &Job,
+        block: Range<usize>,
+        worker: &mut Worker<'_>,
+        stop: &AtomicBool,
+        batch_rows: usize,
+    ) -> Result<Vec<Vec<u8>>> {
+        let mut merged = self.empty(&mut worker.fitters)?;
+        for id in block {
+            let states = self.partition(job, id, worker, stop, batch_rows)?;
+            for (j, state) in states.iter().enumerate() {
+                let step = self.members[j].step;
+                merged[j] = (worker.fitters[j].merge(&merged[j], state))
+                    .map_err(|e| self.partition_error(id, step_error(step, e)))?;
+            }
+        }
+        Ok(merged)
+    }
+
+    /// Each fit's empty state.
+    fn empty(&self, fitters: &mut [Fitter]) -> Result<Vec<Vec<u8>>> {
+        (fitters.iter_mut().zip(&self.members))
+            .map(|(f, m)| f.empty().map_err(|e| step_error(m.step, e)))
+            .collect()
+    }
+
+    /// `e`, in partition `id`.
+    fn partition_error(&self, id: usize, e: Error) -> Error {
+        Error::Partition {
+            id,
+            input: self.prefix.plan.partitions[id].describe(),
+            source: Box::new(e),
+        }
     }
 
     fn partition(
@@ -210,16 +272,10 @@ impl FitPass {
         batch_rows: usize,
     ) -> Result<Vec<Vec<u8>>> {
         let partition = &self.prefix.plan.partitions[id];
-        let fail = |e: Error| Error::Partition {
-            id,
-            input: partition.describe(),
-            source: Box::new(e),
-        };
+        let fail = |e: Error| self.partition_error(id, e);
         let mut source =
             Source::partition(job, &self.prefix, partition, batch_rows).map_err(fail)?;
-        let states = (worker.fitters.iter_mut().zip(&self.members))
-            .map(|(f, m)| f.empty().map_err(|e| fail(step_error(m.step, e))))
-            .collect::<Result<Vec<_>>>()?;
+        let states = self.empty(&mut worker.fitters).map_err(fail)?;
         let name = format!("{} (fitting {})", partition.describe(), self.describe());
         let mut sink = FitSink {
             pass: self,
@@ -237,16 +293,16 @@ impl FitPass {
         names.join(" and ")
     }
 
-    /// Each fitting step's parameters: all partitions' states, in
-    /// partition order, merged and finished.
+    /// Each fitting step's parameters: all blocks' states, in block
+    /// order, merged and finished.
     pub fn finish(&self, states: &States) -> Result<Vec<Fitted>> {
         let mut fitted = Vec::with_capacity(self.members.len());
         for (j, member) in self.members.iter().enumerate() {
             let fail = |e| step_error(member.step, e);
             let mut fitter = member.plugin.fitter().map_err(fail)?;
             let mut merged = fitter.empty().map_err(fail)?;
-            for (_, partition) in states {
-                merged = fitter.merge(&merged, &partition[j]).map_err(fail)?;
+            for (_, block) in states {
+                merged = fitter.merge(&merged, &block[j]).map_err(fail)?;
             }
             fitted.push(fitter.finish(&merged).map_err(fail)?);
         }
@@ -382,4 +438,37 @@ fn step_error(index: usize, e: crate::sandbox::Error) -> Error {
         message: format!("fitting: {}", crate::error::chain(&e)),
         source: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_every_partition_once_in_order_and_are_at_most_max_blocks() {
+        for partitions in [
+            0,
+            1,
+            2,
+            24,
+            MAX_BLOCKS,
+            MAX_BLOCKS + 1,
+            2 * MAX_BLOCKS + 3,
+            10_000,
+        ] {
+            let all = blocks(partitions);
+            assert!(
+                all.len() <= MAX_BLOCKS,
+                "{partitions}: {} blocks",
+                all.len()
+            );
+            let ids: Vec<usize> = all.iter().flat_map(|b| b.clone()).collect();
+            assert_eq!(ids, (0..partitions).collect::<Vec<_>>(), "{partitions}");
+            assert!(all.iter().all(|b| !b.is_empty()), "{partitions}");
+            let first = all.first().map_or(0, |b| b.len());
+            assert!(all.iter().all(|b| b.len() <= first), "{partitions}");
+        }
+        assert_eq!(blocks(24).len(), 24, "one partition a block below the cap");
+        assert_eq!(blocks(MAX_BLOCKS + 1)[0], 0..2);
+    }
 }

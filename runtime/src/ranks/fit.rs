@@ -1,20 +1,23 @@
 //! The fit steps of a job across ranks, before the transform pass: for
 //! each pass over the data (one for all fit steps that can share it, see
-//! [`FitPass`]), every rank fits its share of the partitions (largest
-//! first, dealt round the ranks), sends their states to rank 0, which
-//! merges all of them **in partition order** and finishes them; every rank
-//! then transforms with the same parameters. The parameters therefore
-//! depend on the partitions only, never on how many ranks or threads
-//! fitted them. Rank 0 keeps them in the output
+//! [`FitPass`]), every rank fits its share of the blocks of partitions
+//! ([`blocks`]: largest first, dealt round the ranks), each block's
+//! partitions merged in partition order where they are fitted, and sends
+//! the blocks' states to rank 0, which merges them **in block order** and
+//! finishes them; every rank then transforms with the same parameters. The
+//! parameters therefore depend on the partitions only, never on how many
+//! ranks or threads fitted them. Rank 0 keeps them in the output
 //! (`_fitted/steps-N.bin` and `.json`, digested in the manifest), and a
 //! resumed run that kept committed partitions reuses them.
+
+use std::ops::Range;
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{decode, encode, lost};
 use super::{Tag, Transport};
-use crate::exec::fit::{FitPass, States};
+use crate::exec::fit::{blocks, FitPass, States};
 use crate::exec::{Error, Prepared, Result, RunOptions};
 use crate::io::output::layout::fitted_files;
 use crate::io::output::{size_and_sha256, write_atomic, FittedRecord, OutputDir};
@@ -22,8 +25,8 @@ use crate::job::spec::Step;
 use crate::job::{Job, Pipeline};
 use crate::sandbox::{Fitted, Sandbox};
 
-/// A rank's fitted states: `(partition, base64 state of each fit step of
-/// the pass)`.
+/// A rank's fitted states: `(block's first partition, base64 state of
+/// each fit step of the pass)`.
 #[derive(Serialize, Deserialize)]
 struct Shipped(Vec<(usize, Vec<String>)>);
 
@@ -170,7 +173,7 @@ fn fit_pass(
         tracing::info!(
             steps = %members.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","),
             seconds = started.elapsed().as_secs_f64(),
-            partitions = all.len(),
+            states = all.len(),
             state_bytes = total,
             gathered_bytes = total - own,
             "Fitted."
@@ -210,16 +213,18 @@ fn state_bytes(states: &States) -> usize {
     states.iter().flat_map(|(_, s)| s).map(Vec::len).sum()
 }
 
-/// This rank's partitions to fit: all of them, largest first, dealt round
+/// This rank's blocks to fit: all of them, largest first, dealt round
 /// the ranks.
-fn share(prepared: &Prepared, rank: usize, size: usize) -> Vec<usize> {
-    let mut ids: Vec<usize> = (0..prepared.plan.partitions.len()).collect();
-    ids.sort_by_key(|&i| (std::cmp::Reverse(prepared.plan.partitions[i].bytes), i));
-    ids.into_iter().skip(rank).step_by(size).collect()
+fn share(prepared: &Prepared, rank: usize, size: usize) -> Vec<Range<usize>> {
+    let partitions = &prepared.plan.partitions;
+    let mut all = blocks(partitions.len());
+    let bytes = |b: &Range<usize>| -> u64 { partitions[b.clone()].iter().map(|p| p.bytes).sum() };
+    all.sort_by_key(|b| (std::cmp::Reverse(bytes(b)), b.start));
+    all.into_iter().skip(rank).step_by(size).collect()
 }
 
-/// Rank 0: its own states and every other rank's, in partition order
-/// (`members` states for each partition).
+/// Rank 0: its own states and every other rank's, in block order
+/// (`members` states for each block).
 fn gather(transport: &dyn Transport, own: States, members: usize) -> Result<States> {
     let mut all = own;
     for _ in 1..transport.size() {
@@ -234,7 +239,7 @@ fn gather(transport: &dyn Transport, own: States, members: usize) -> Result<Stat
         for (id, state) in states {
             if state.len() != members {
                 return Err(Error::Protocol(format!(
-                    "rank {} sent {} states of partition {id} for a pass of {members} steps",
+                    "rank {} sent {} states of the block at partition {id} for a pass of {members} steps",
                     message.from,
                     state.len()
                 )));
