@@ -390,11 +390,17 @@ fn check_deciles(out: &std::path::Path, step: usize, column: &str) {
 
 /// The "Fitted." lines of a run's log: the steps each pass fitted.
 fn passes(log: &str) -> Vec<String> {
+    fitted_field(log, "steps")
+}
+
+/// Field `name` of each "Fitted." line of a run's log.
+fn fitted_field(log: &str, name: &str) -> Vec<String> {
     log.lines()
         .filter(|l| l.contains("Fitted."))
         .map(|l| {
-            let steps = l.split("steps=").nth(1).expect("a pass names its steps");
-            steps.split_whitespace().next().unwrap().to_string()
+            let value = l.split(&format!("{name}=")).nth(1);
+            let value = value.unwrap_or_else(|| panic!("a pass has no {name}: {l}"));
+            value.split_whitespace().next().unwrap().to_string()
         })
         .collect()
 }
@@ -471,14 +477,10 @@ fn the_nyc_taxi_fit_job_is_byte_identical_at_one_two_and_three_ranks() {
 }
 
 /// The "Fitted." lines' count of states merged on rank 0.
+#[cfg(feature = "mpi")]
 fn states_merged(log: &str) -> Vec<usize> {
-    log.lines()
-        .filter(|l| l.contains("Fitted."))
-        .map(|l| {
-            let n = l.split("states=").nth(1).expect("a pass counts its states");
-            n.split_whitespace().next().unwrap().parse().unwrap()
-        })
-        .collect()
+    let counts = fitted_field(log, "states");
+    counts.iter().map(|n| n.parse().unwrap()).collect()
 }
 
 /// More partitions than blocks: each block's partitions are merged where

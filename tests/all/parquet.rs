@@ -440,20 +440,26 @@ fn part_files_carry_statistics_for_every_column() {
     assert!(ok, "{text}");
 }
 
+/// A generated taxi sample without bad rows, in one file under `dir/data`.
+fn clean_taxi_sample(dir: &Path, rows: u64, seed: u64) -> PathBuf {
+    let data = dir.join("data");
+    let sample = wasmprep::sample::TaxiSample {
+        rows,
+        files: 1,
+        seed,
+        bad_rows_per_million: 0,
+    };
+    wasmprep::sample::write_taxi_csv(&data, &sample).unwrap();
+    data
+}
+
 /// `output.row_group_mib` ends row groups by size (so a writer's memory is
 /// bounded whatever the partition size), and the rows stay the same rows in
 /// the same order.
 #[test]
 fn row_groups_end_at_row_group_mib_with_the_same_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let sample = wasmprep::sample::TaxiSample {
-        rows: 60_000,
-        files: 1,
-        seed: 5,
-        bad_rows_per_million: 0,
-    };
-    wasmprep::sample::write_taxi_csv(&data, &sample).unwrap();
+    let data = clean_taxi_sample(dir.path(), 60_000, 5);
     let run_with = |name: &str, output: &str| {
         let sub = dir.path().join(name);
         std::fs::create_dir(&sub).unwrap();
@@ -687,14 +693,7 @@ fn verify_passes_a_clean_output_and_names_every_problem() {
 #[test]
 fn floats_get_a_dictionary_where_their_values_repeat() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let sample = wasmprep::sample::TaxiSample {
-        rows: 30_000,
-        files: 1,
-        seed: 9,
-        bad_rows_per_million: 0,
-    };
-    wasmprep::sample::write_taxi_csv(&data, &sample).unwrap();
+    let data = clean_taxi_sample(dir.path(), 30_000, 9);
     let job = crate::taxi_job(dir.path(), |t| t.to_string());
     let out = dir.path().join("out");
     let done = crate::job::run_job(&job, &data, &out, &[]);
