@@ -6,6 +6,7 @@
 
 mod atomic;
 mod commit;
+mod hashing;
 pub mod layout;
 mod manifest;
 mod part;

@@ -1,7 +1,6 @@
 //! Part files: one Parquet file per partition, invisible until complete,
 //! its footer saying what wrote it.
 
-use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -10,7 +9,8 @@ use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use serde::{Deserialize, Serialize};
 
-use super::atomic::{io_err, size_and_sha256, temp_builder};
+use super::atomic::{io_err, temp_builder};
+use super::hashing::HashingFile;
 use super::OutputDir;
 use crate::io::parquet::{writing, WriteOptions};
 use crate::io::{Error, Result};
@@ -93,7 +93,7 @@ struct Pending {
 /// Its Parquet writer starts at the first batch with rows, which decides
 /// the columns' encodings ([`WriteOptions::properties`]).
 pub struct PartWriter {
-    writer: Option<ArrowWriter<File>>,
+    writer: Option<ArrowWriter<HashingFile>>,
     pending: Option<Pending>,
     tmp: tempfile::NamedTempFile,
     final_path: PathBuf,
@@ -110,14 +110,14 @@ impl PartWriter {
     }
 
     /// The Parquet writer, started with `sample` if it was not yet.
-    fn writer(&mut self, sample: Option<&RecordBatch>) -> Result<&mut ArrowWriter<File>> {
+    fn writer(&mut self, sample: Option<&RecordBatch>) -> Result<&mut ArrowWriter<HashingFile>> {
         if let Some(Pending {
             schema,
             options,
             provenance,
         }) = self.pending.take()
         {
-            let file = self.tmp.reopen().map_err(io_err(self.tmp.path()))?;
+            let file = HashingFile::new(self.tmp.reopen().map_err(io_err(self.tmp.path()))?);
             let props = options.properties(&schema, sample)?;
             let mut writer = ArrowWriter::try_new(file, schema, Some(props))
                 .map_err(writing(&self.final_path))?;
@@ -129,15 +129,18 @@ impl PartWriter {
         Ok(self.writer.as_mut().expect("started above"))
     }
 
+    /// Completes the file (its float column orders made readable by older
+    /// readers, see [`crate::io::parquet::footer`]), syncs it and renames it
+    /// into place. Returns (bytes, sha256), hashed as it was written.
     pub fn finish(mut self) -> Result<(u64, String)> {
         self.writer(None)?;
         let writer = self.writer.take().expect("started above");
         let mut file = writer.into_inner().map_err(writing(&self.final_path))?;
-        file.flush().map_err(io_err(&self.final_path))?;
-        crate::io::parquet::footer::type_defined_float_order(&mut file)
-            .map_err(io_err(&self.final_path))?;
-        file.sync_all().map_err(io_err(&self.final_path))?;
-        let (bytes, digest) = size_and_sha256(self.tmp.path()).map_err(io_err(&self.final_path))?;
+        let io = |e| io_err(&self.final_path)(e);
+        file.flush().map_err(io)?;
+        crate::io::parquet::footer::type_defined_float_order(file.file_mut()).map_err(io)?;
+        let (file, bytes, digest) = file.finish().map_err(io)?;
+        file.sync_all().map_err(io)?;
         crate::crash::point("part-synced");
         self.tmp.persist(&self.final_path).map_err(|e| Error::Io {
             path: self.final_path.clone(),
