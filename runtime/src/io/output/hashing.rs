@@ -56,9 +56,14 @@ impl HashingFile {
             .cloned()
             .expect("the mark at 0");
         self.file.seek(SeekFrom::Start(from))?;
-        let mut tail = Vec::with_capacity((size - from) as usize);
-        (&mut self.file).take(size - from).read_to_end(&mut tail)?;
-        hasher.update(&tail);
+        let mut tail = (&mut self.file).take(size.saturating_sub(from));
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            match tail.read(&mut buf)? {
+                0 => break,
+                n => hasher.update(&buf[..n]),
+            }
+        }
         self.file.seek(SeekFrom::End(0))?;
         let digest = wasmprep_contract::hex(&hasher.finalize());
         Ok((self.file, size, digest))

@@ -71,18 +71,18 @@ impl OutputDir {
             .map_err(io_err(&self.path))?;
         Ok(PartWriter {
             writer: None,
-            pending: Some(Pending {
+            pending: Pending {
                 schema,
                 options: options.clone(),
                 provenance: provenance.key_values(),
-            }),
+            },
             tmp,
             final_path,
         })
     }
 }
 
-/// What a part file's Parquet writer is made of, until its first batch.
+/// What a part file's Parquet writer is made of, at its first batch.
 struct Pending {
     schema: SchemaRef,
     options: WriteOptions,
@@ -94,7 +94,7 @@ struct Pending {
 /// the columns' encodings ([`WriteOptions::properties`]).
 pub struct PartWriter {
     writer: Option<ArrowWriter<HashingFile>>,
-    pending: Option<Pending>,
+    pending: Pending,
     tmp: tempfile::NamedTempFile,
     final_path: PathBuf,
 }
@@ -111,18 +111,14 @@ impl PartWriter {
 
     /// The Parquet writer, started with `sample` if it was not yet.
     fn writer(&mut self, sample: Option<&RecordBatch>) -> Result<&mut ArrowWriter<HashingFile>> {
-        if let Some(Pending {
-            schema,
-            options,
-            provenance,
-        }) = self.pending.take()
-        {
+        if self.writer.is_none() {
+            let pending = &self.pending;
             let file = HashingFile::new(self.tmp.reopen().map_err(io_err(self.tmp.path()))?);
-            let props = options.properties(&schema, sample)?;
-            let mut writer = ArrowWriter::try_new(file, schema, Some(props))
+            let props = pending.options.properties(&pending.schema, sample)?;
+            let mut writer = ArrowWriter::try_new(file, pending.schema.clone(), Some(props))
                 .map_err(writing(&self.final_path))?;
-            for kv in provenance {
-                writer.append_key_value_metadata(kv);
+            for kv in &pending.provenance {
+                writer.append_key_value_metadata(kv.clone());
             }
             self.writer = Some(writer);
         }
