@@ -297,6 +297,86 @@ pub fn write(
 mod tests {
     use super::*;
 
+    /// Delta encoding (chosen for timestamps and durations that do not
+    /// repeat) round-trips values whose differences overflow 64 bits, and
+    /// nulls between them; so does a dictionary of the extremes.
+    #[test]
+    fn extreme_timestamps_and_durations_round_trip_in_every_encoding() {
+        use arrow::array::{DurationSecondArray, TimestampMillisecondArray};
+        let extremes = [i64::MIN, i64::MAX, 0, -1, i64::MIN + 1, 1, i64::MAX - 1];
+        let spread = |n: usize| -> Vec<Option<i64>> {
+            (0..n)
+                .map(|i| (i % 5 != 3).then(|| extremes[i % extremes.len()] ^ (i as i64 * 7919)))
+                .collect()
+        };
+        let repeated = |n: usize| -> Vec<Option<i64>> {
+            (0..n)
+                .map(|i| (i % 5 != 3).then(|| extremes[i % extremes.len()]))
+                .collect()
+        };
+        for (values, expected) in [
+            (spread(20_000), encoding::Choice::Delta),
+            (repeated(20_000), encoding::Choice::Dictionary),
+        ] {
+            let ts: arrow::array::ArrayRef =
+                std::sync::Arc::new(TimestampMillisecondArray::from(values.clone()));
+            let d: arrow::array::ArrayRef = std::sync::Arc::new(DurationSecondArray::from(values));
+            let batch = RecordBatch::try_from_iter([("ts", ts), ("d", d)]).unwrap();
+            let choice = encoding::Choice::of(batch.column(0).data_type(), Some(batch.column(0)));
+            assert_eq!(choice, Some(expected));
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("x.parquet");
+            write(
+                &path,
+                batch.schema(),
+                std::slice::from_ref(&batch),
+                &WriteOptions::default(),
+            )
+            .unwrap();
+            let (_, back) = read(&path, None, 1 << 16).unwrap();
+            let back = arrow::compute::concat_batches(&back[0].schema(), &back).unwrap();
+            assert_eq!(back, batch, "{choice:?}");
+        }
+    }
+
+    /// Half floats (fixed-length byte arrays in Parquet) round-trip with a
+    /// dictionary and without one.
+    #[test]
+    fn half_floats_round_trip_with_and_without_a_dictionary() {
+        use arrow::array::Float16Array;
+        use arrow::buffer::{Buffer, NullBuffer, ScalarBuffer};
+        // Bit patterns: 50 values repeated, or 10,000 distinct ones (NaNs
+        // among them), a null every seventh row.
+        let half = |bits: Vec<u16>| -> arrow::array::ArrayRef {
+            let n = bits.len();
+            let nulls = NullBuffer::from_iter((0..n).map(|i| i % 7 != 0));
+            let values = ScalarBuffer::new(Buffer::from_vec(bits), 0, n);
+            std::sync::Arc::new(Float16Array::new(values, Some(nulls)))
+        };
+        let repeated = (0..10_000u16).map(|i| 0x3c00 + i % 50).collect();
+        let spread = (0..10_000u16).map(|i| i.wrapping_mul(6553)).collect();
+        for (x, expected) in [
+            (half(repeated), encoding::Choice::Dictionary),
+            (half(spread), encoding::Choice::Plain),
+        ] {
+            let batch = RecordBatch::try_from_iter([("x", x)]).unwrap();
+            let choice = encoding::Choice::of(batch.column(0).data_type(), Some(batch.column(0)));
+            assert_eq!(choice, Some(expected));
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("x.parquet");
+            write(
+                &path,
+                batch.schema(),
+                std::slice::from_ref(&batch),
+                &WriteOptions::default(),
+            )
+            .unwrap();
+            let (_, back) = read(&path, None, 1 << 16).unwrap();
+            let back = arrow::compute::concat_batches(&back[0].schema(), &back).unwrap();
+            assert_eq!(back, batch, "{choice:?}");
+        }
+    }
+
     /// A row group the plan named but the file no longer has is an error
     /// naming the file, not a panic.
     #[test]
