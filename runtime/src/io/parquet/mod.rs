@@ -297,6 +297,20 @@ pub fn write(
 mod tests {
     use super::*;
 
+    /// Checks that `batch`'s first column is encoded as `expected`, and that
+    /// the batch reads back from a file equal to itself.
+    fn assert_round_trips_as(batch: &RecordBatch, expected: encoding::Choice) {
+        let choice = encoding::Choice::of(batch.column(0).data_type(), Some(batch.column(0)));
+        assert_eq!(choice, Some(expected));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.parquet");
+        let options = WriteOptions::default();
+        write(&path, batch.schema(), std::slice::from_ref(batch), &options).unwrap();
+        let (_, back) = read(&path, None, 1 << 16).unwrap();
+        let back = arrow::compute::concat_batches(&back[0].schema(), &back).unwrap();
+        assert_eq!(&back, batch, "{choice:?}");
+    }
+
     /// Delta encoding (chosen for timestamps and durations that do not
     /// repeat) round-trips values whose differences overflow 64 bits, and
     /// nulls between them; so does a dictionary of the extremes.
@@ -322,20 +336,7 @@ mod tests {
                 std::sync::Arc::new(TimestampMillisecondArray::from(values.clone()));
             let d: arrow::array::ArrayRef = std::sync::Arc::new(DurationSecondArray::from(values));
             let batch = RecordBatch::try_from_iter([("ts", ts), ("d", d)]).unwrap();
-            let choice = encoding::Choice::of(batch.column(0).data_type(), Some(batch.column(0)));
-            assert_eq!(choice, Some(expected));
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("x.parquet");
-            write(
-                &path,
-                batch.schema(),
-                std::slice::from_ref(&batch),
-                &WriteOptions::default(),
-            )
-            .unwrap();
-            let (_, back) = read(&path, None, 1 << 16).unwrap();
-            let back = arrow::compute::concat_batches(&back[0].schema(), &back).unwrap();
-            assert_eq!(back, batch, "{choice:?}");
+            assert_round_trips_as(&batch, expected);
         }
     }
 
@@ -360,20 +361,7 @@ mod tests {
             (half(spread), encoding::Choice::Plain),
         ] {
             let batch = RecordBatch::try_from_iter([("x", x)]).unwrap();
-            let choice = encoding::Choice::of(batch.column(0).data_type(), Some(batch.column(0)));
-            assert_eq!(choice, Some(expected));
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("x.parquet");
-            write(
-                &path,
-                batch.schema(),
-                std::slice::from_ref(&batch),
-                &WriteOptions::default(),
-            )
-            .unwrap();
-            let (_, back) = read(&path, None, 1 << 16).unwrap();
-            let back = arrow::compute::concat_batches(&back[0].schema(), &back).unwrap();
-            assert_eq!(back, batch, "{choice:?}");
+            assert_round_trips_as(&batch, expected);
         }
     }
 
