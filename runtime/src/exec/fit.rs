@@ -226,7 +226,8 @@ impl FitPass {
     }
 
     /// A block's states: its partitions' states merged in partition order,
-    /// from the empty ones.
+    /// the first one as it is (so a block of one partition is that
+    /// partition's states, exactly).
     fn block(
         &self,
         job: &Job,
@@ -235,16 +236,23 @@ impl FitPass {
         stop: &AtomicBool,
         batch_rows: usize,
     ) -> Result<Vec<Vec<u8>>> {
-        let mut merged = self.empty(&mut worker.fitters)?;
+        let mut merged: Option<Vec<Vec<u8>>> = None;
         for id in block {
             let states = self.partition(job, id, worker, stop, batch_rows)?;
+            let Some(so_far) = merged.as_mut() else {
+                merged = Some(states);
+                continue;
+            };
             for (j, state) in states.iter().enumerate() {
                 let step = self.members[j].step;
-                merged[j] = (worker.fitters[j].merge(&merged[j], state))
+                so_far[j] = (worker.fitters[j].merge(&so_far[j], state))
                     .map_err(|e| self.partition_error(id, step_error(step, e)))?;
             }
         }
-        Ok(merged)
+        match merged {
+            Some(states) => Ok(states),
+            None => self.empty(&mut worker.fitters),
+        }
     }
 
     /// Each fit's empty state.
