@@ -13,6 +13,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use sha2::{Digest, Sha256};
 
+use crate::io::parquet::footer::footer_start;
+
 /// Bytes between two kept hasher states, at least.
 pub const MARK_EVERY: u64 = 1 << 20;
 
@@ -68,19 +70,6 @@ impl HashingFile {
         let digest = wasmprep_contract::hex(&hasher.finalize());
         Ok((self.file, size, digest))
     }
-}
-
-/// Where a Parquet file's footer starts, from its last 8 bytes; None when
-/// they are not a Parquet tail.
-fn footer_start(file: &mut File, size: u64) -> std::io::Result<Option<u64>> {
-    if size < 8 {
-        return Ok(None);
-    }
-    let mut tail = [0u8; 8];
-    file.seek(SeekFrom::Start(size - 8))?;
-    file.read_exact(&mut tail)?;
-    let len = u64::from(u32::from_le_bytes(tail[..4].try_into().expect("4 bytes")));
-    Ok((&tail[4..] == b"PAR1" && len + 8 <= size).then(|| size - 8 - len))
 }
 
 impl Write for HashingFile {

@@ -93,6 +93,19 @@ pub fn type_defined_float_order(file: &mut File) -> std::io::Result<usize> {
 /// A plaintext footer and where it starts; `None` if the file has none.
 fn read_footer(file: &mut File) -> std::io::Result<Option<(u64, Vec<u8>)>> {
     let size = file.metadata()?.len();
+    let Some(start) = footer_start(file, size)? else {
+        return Ok(None);
+    };
+    let mut footer = vec![0u8; (size - FOOTER_TAIL - start) as usize];
+    file.seek(SeekFrom::Start(start))?;
+    file.read_exact(&mut footer)?;
+    Ok(Some((start, footer)))
+}
+
+/// Where the plaintext footer of a file of `size` bytes starts, from its
+/// last 8 bytes (the footer's length and `PAR1`); `None` if they are not a
+/// Parquet tail or claim more than the file holds.
+pub fn footer_start(file: &mut File, size: u64) -> std::io::Result<Option<u64>> {
     if size < FOOTER_TAIL {
         return Ok(None);
     }
@@ -100,14 +113,7 @@ fn read_footer(file: &mut File) -> std::io::Result<Option<(u64, Vec<u8>)>> {
     file.seek(SeekFrom::Start(size - FOOTER_TAIL))?;
     file.read_exact(&mut tail)?;
     let len = u64::from(u32::from_le_bytes(tail[..4].try_into().expect("4 bytes")));
-    if &tail[4..] != b"PAR1" || len + FOOTER_TAIL > size {
-        return Ok(None);
-    }
-    let start = size - FOOTER_TAIL - len;
-    let mut footer = vec![0u8; len as usize];
-    file.seek(SeekFrom::Start(start))?;
-    file.read_exact(&mut footer)?;
-    Ok(Some((start, footer)))
+    Ok((&tail[4..] == b"PAR1" && len + FOOTER_TAIL <= size).then(|| size - FOOTER_TAIL - len))
 }
 
 /// `ColumnOrder` union members as a field header: field 1 (`TYPE_ORDER`)
