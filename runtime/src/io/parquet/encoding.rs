@@ -72,9 +72,9 @@ fn pays(column: &ArrayRef) -> bool {
     let valid = column.len() - column.null_count();
     let most = valid / REPEATS;
     let within = match data.data_type().primitive_width() {
-        Some(2) => distinct_within::<u16>(&column, &data, most),
-        Some(4) => distinct_within::<u32>(&column, &data, most),
-        Some(8) => distinct_within::<u64>(&column, &data, most),
+        Some(2) => distinct_within::<u16>(&data, most),
+        Some(4) => distinct_within::<u32>(&data, most),
+        Some(8) => distinct_within::<u64>(&data, most),
         _ => return false,
     };
     valid > 0 && within
@@ -84,7 +84,7 @@ fn pays(column: &ArrayRef) -> bool {
 /// distinct bit patterns (so -0.0 and 0.0 are two, as they are to the
 /// dictionary encoder). Stops counting as soon as they have more: a column
 /// of distinct values costs a quarter of its sample.
-fn distinct_within<T>(column: &ArrayRef, data: &ArrayData, most: usize) -> bool
+fn distinct_within<T>(data: &ArrayData, most: usize) -> bool
 where
     T: arrow::datatypes::ArrowNativeType + Into<u64>,
 {
@@ -92,10 +92,12 @@ where
         return true;
     };
     let values = ScalarBuffer::<T>::new(values.clone(), data.offset(), data.len());
+    let nulls = data.nulls();
     let mut seen: HashSet<u64, BuildHasherDefault<Multiply>> =
         HashSet::with_capacity_and_hasher(most.min(4096), Default::default());
     for (i, v) in values.iter().enumerate() {
-        if column.is_valid(i) && seen.insert((*v).into()) && seen.len() > most {
+        let valid = nulls.is_none_or(|n| n.is_valid(i));
+        if valid && seen.insert((*v).into()) && seen.len() > most {
             return false;
         }
     }
